@@ -1,0 +1,47 @@
+# Probability for Deep Learning: set up, open, test and regenerate the course.
+#   make lab      set up .venv if needed and open the student labs in JupyterLab
+#   make test     set up .venv if needed and run every test
+#   make release  regenerate labs/ from solutions/ with nbgrader
+#   make lint     ruff on helpers, tests and notebooks
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LABS   := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PORT   ?= 8888
+# nbgrader starts helper programs (alembic) by name: the venv's bin must come first on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: setup lab test release lint clean
+
+setup: $(STAMP)
+
+# The venv is (re)built when missing or broken, and reinstalled when pyproject.toml (the dependency
+# list) changes; otherwise every target reuses it as it is.
+$(STAMP): pyproject.toml
+	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
+		echo "creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable .
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=labs --port=$(PORT) $(ROOT_FLAG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto
+
+release: $(STAMP)
+	@for lab in $(LABS); do \
+		$(BIN)/nbgrader generate_assignment "$$lab" --force --log-level=WARN || exit 1; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests solutions labs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
