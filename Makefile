@@ -3,6 +3,8 @@
 #   make test     set up .venv if needed and run every test
 #   make release  regenerate labs/ from solutions/ with nbgrader
 #   make lint     ruff on helpers, tests and notebooks
+#   make grade    autograde submitted/ in parallel (LAB=01_distributions for one lab, FORCE=1 to regrade all)
+#   make feedback feedback HTML for students, without hidden tests (LAB=... for one lab)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,10 +14,12 @@ LABS   := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT   ?= 8888
+LAB    ?=
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # nbgrader starts helper programs (alembic) by name: the venv's bin must come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup lab test release lint clean
+.PHONY: setup lab test release lint grade feedback clean
 
 setup: $(STAMP)
 
@@ -41,7 +45,13 @@ release: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests solutions labs
+	$(BIN)/ruff check helpers grading tests benchmarks solutions labs
+
+grade: $(STAMP)
+	$(BIN)/python -m grading grade $(LAB) --workers $(WORKERS) $(if $(FORCE),--force,)
+
+feedback: $(STAMP)
+	$(BIN)/python -m grading feedback $(LAB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -30,5 +30,6 @@ def test_nbgrader_is_pinned_exactly():
 
 
 def test_ruff_passes_on_code_and_notebooks():
-    result = run(["ruff", "check", "--no-cache", "helpers", "tests", "solutions", "labs"], cwd=ROOT)
+    folders = ["helpers", "grading", "tests", "benchmarks", "solutions", "labs"]
+    result = run(["ruff", "check", "--no-cache", *folders], cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,98 @@
+"""Command line: ``python -m grading grade|feedback|report [LAB ...]``, run from the course root.
+
+    grade     autograde every new or changed submission in submitted/ (all with --force), in parallel,
+              then write grades.csv and reports/<lab>.html; exits 1 only if the grader itself failed
+    feedback  feedback/<student>/<lab>/<lab>.html without hidden tests
+    report    grades.csv and reports/ again from the recorded outcomes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grading.outcomes import GRADER_ERROR
+
+
+def _labs(root: Path, names: list[str]) -> list[str]:
+    available = sorted(p.name for p in (root / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise SystemExit(f"unknown lab(s): {', '.join(unknown)}; the labs are: {', '.join(available)}")
+    return names or available
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("shard must look like 0/2") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError("shard i/n needs 0 <= i < n")
+    return index, count
+
+
+def print_table(outcomes, stream=sys.stdout) -> None:
+    if not outcomes:
+        return
+    width = max(len(o.student) for o in outcomes)
+    stream.write(f"{'student':<{width}}  {'lab':<28} {'score':>9}  outcome\n")
+    for o in sorted(outcomes, key=lambda o: (o.lab, o.student)):
+        detail = f" ({o.detail})" if o.detail else ""
+        stream.write(f"{o.student:<{width}}  {o.lab:<28} {o.score:>4g}/{o.max_score:<4g}  {o.status}{detail}\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (holds nbgrader_config.py)")
+    parser.add_argument("--db-url", help="gradebook URL (default: the course's, e.g. sqlite:///gradebook.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser("grade", help="autograde submissions")
+    grade.add_argument("labs", nargs="*")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    grade.add_argument("--force", action="store_true", help="grade again even if unchanged")
+    grade.add_argument("--shard", type=_shard, default=(0, 1), help="grade only students i mod n (i/n)")
+    grade.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
+    grade.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook (default 300)")
+    grade.add_argument("--no-report", action="store_true", help="skip grades.csv and reports/")
+    feedback = commands.add_parser("feedback", help="feedback HTML without hidden tests")
+    feedback.add_argument("labs", nargs="*")
+    report = commands.add_parser("report", help="grades.csv and reports/ from the recorded outcomes")
+    report.add_argument("labs", nargs="*")
+    args = parser.parse_args(argv)
+
+    from grading import reports
+    from grading.run import Settings, default_db_url
+    from grading.run import grade as run_grade
+
+    root = args.root.resolve()
+    if not (root / "nbgrader_config.py").is_file():
+        raise SystemExit(f"{root} has no nbgrader_config.py: run from the course root or pass --root")
+    labs = _labs(root, args.labs)
+    settings = Settings(root=str(root), db_url=args.db_url or default_db_url(root))
+    if args.command == "grade":
+        if args.workers < 1:
+            raise SystemExit("--workers must be at least 1")
+        settings.cell_timeout = args.cell_timeout
+        settings.notebook_timeout = args.notebook_timeout
+        outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force, shard=args.shard)
+        print_table(outcomes)
+        print(f"graded {len(outcomes)} submission(s); {skipped} unchanged since their last grading (--force regrades)")
+    if args.command in ("grade", "report") and not getattr(args, "no_report", False):
+        recorded = [o for o in settings.ledger.all() if o.lab in labs]
+        csv_path = reports.write_grades_csv(root / "grades.csv", recorded)
+        for lab in labs:
+            mine = [o for o in recorded if o.lab == lab]
+            if mine:
+                reports.write_lab_summary(root, lab, mine, root / "reports")
+        print(f"wrote {csv_path.relative_to(root)} and reports/<lab>.html")
+    if args.command == "feedback":
+        from grading.feedback import generate
+
+        generate(settings, labs)
+        print("wrote feedback/<student>/<lab>/<lab>.html")
+    if args.command == "grade" and any(o.status == GRADER_ERROR for o in outcomes):
+        sys.exit(1)

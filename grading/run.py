@@ -1,0 +1,278 @@
+"""The grading run: every submission in ``submitted/`` autograded by nbgrader in parallel worker processes.
+
+Each worker imports nbgrader once and grades one submission at a time through ``NbGraderAPI.autograde`` with
+``GuardedExecute`` in place of nbgrader's Execute. Figures are not rendered while grading (``MPLBACKEND=agg``):
+they earn no points and are the bulk of the time and output. The worker checks the file first
+(``grading.inspect``), records the outcome in the ledger after the gradebook is updated, and the main process
+shows progress and collects the outcomes. Submissions whose recorded outcome matches their current checksum
+are skipped unless ``force``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from traitlets.config import Config, PyFileConfigLoader
+
+from grading import preprocessors
+from grading.inspect import check_submission
+from grading.outcomes import (
+    GRADED,
+    GRADER_ERROR,
+    INVALID,
+    STATUSES,
+    Ledger,
+    Outcome,
+    file_digest,
+)
+
+
+@dataclass
+class Settings:
+    """What a grading run needs to know; picklable, so that spawned workers get it."""
+
+    root: str
+    db_url: str
+    cell_timeout: int | None = None  # None: nbgrader_config.py's Execute.timeout
+    notebook_timeout: int = 300
+    max_output_bytes: int = 2_000_000
+
+    @property
+    def ledger(self) -> Ledger:
+        return Ledger(Path(self.root) / "outcomes")
+
+
+def load_config(settings: Settings) -> Config:
+    """The course's nbgrader_config.py plus what the grading run changes."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=settings.root).load_config()
+    config.CourseDirectory.root = settings.root
+    config.CourseDirectory.db_url = settings.db_url
+    config.Autograde.autograde_preprocessors = [preprocessors.GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                                LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    config.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                               preprocessors.OverwriteCellsSafely, CheckCellMetadata]
+    config.OverwriteCells.add_missing_cells = True
+    if settings.cell_timeout is not None:
+        config.Execute.timeout = settings.cell_timeout
+    config.GuardedExecute.notebook_timeout = settings.notebook_timeout
+    config.GuardedExecute.max_output_bytes = settings.max_output_bytes
+    return config
+
+
+def default_db_url(root: Path) -> str:
+    """The course's gradebook, with a lock timeout so that parallel workers wait for each other's writes."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    url = config.CourseDirectory.get("db_url") or "sqlite:///gradebook.db"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = f"sqlite:///{(root / url[len('sqlite:///'):]).resolve()}"
+    if url.startswith("sqlite") and "?" not in url:
+        url += "?timeout=120"
+    return url
+
+
+def api_for(settings: Settings) -> NbGraderAPI:
+    config = load_config(settings)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+# --- worker side ----------------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    os.chdir(settings.root)  # nbgrader resolves the course's folders from the working directory
+    os.environ["MPLBACKEND"] = "agg"
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    _WORKER["settings"] = settings
+    _WORKER["api"] = api_for(settings)
+
+
+def _scores(settings: Settings, lab: str, student: str) -> tuple[float, float, dict[str, list[float]]]:
+    with Gradebook(settings.db_url) as gradebook:
+        submission = gradebook.find_submission(lab, student)
+        cells = {grade.name: [grade.score, grade.max_score]
+                 for notebook in submission.notebooks for grade in notebook.grades}
+        return submission.score, submission.max_score, cells
+
+
+def _record_zero(settings: Settings, lab: str, student: str) -> None:
+    """An ungradable submission gets an explicit 0 for every graded cell (as nbgrader does for a missing
+    notebook), never a 'needs manual grading' left over from an earlier run."""
+    with Gradebook(settings.db_url) as gradebook:
+        gradebook.update_or_create_student(student)
+        submission = gradebook.update_or_create_submission(lab, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0
+                grade.manual_score = None
+                grade.needs_manual_grade = False
+        gradebook.db.commit()
+    shutil.rmtree(Path(settings.root) / "autograded" / student / lab, ignore_errors=True)
+
+
+def _error_line(result: dict) -> str:
+    """The exception that made nbgrader fail, from its captured log."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    errors = [line.strip() for line in text.splitlines() if re.match(r"^\s*[\w.]+(Error|Exception)\b", line)]
+    return (errors[-1] if errors else text.strip().splitlines()[-1] if text.strip() else "unknown error")[:300]
+
+
+def grade_one(lab: str, student: str) -> Outcome:
+    """Grade one submission and record its outcome; never raises for anything the student did."""
+    settings: Settings = _WORKER["settings"]
+    started = time.monotonic()
+    root = Path(settings.root)
+    path = root / "submitted" / student / lab / f"{lab}.ipynb"
+    outcome = Outcome(lab=lab, student=student, status=GRADED)
+    try:
+        if not path.is_file():
+            problem, detail = INVALID, f"no {lab}.ipynb in the submission"
+        else:
+            outcome.sha256 = file_digest(path)
+            problem, detail = check_submission(path, root / "labs" / lab / f"{lab}.ipynb")
+        if problem == INVALID:
+            _record_zero(settings, lab, student)
+            outcome.status, outcome.detail = INVALID, detail
+        else:
+            preprocessors.INCIDENTS.clear()
+            result = _WORKER["api"].autograde(lab, student, force=True, create=True)
+            if not result["success"]:
+                outcome.status, outcome.detail = GRADER_ERROR, _error_line(result)
+            else:
+                found = [*preprocessors.INCIDENTS, *([(problem, detail)] if problem else [])]
+                if found:
+                    status, _ = min(found, key=lambda item: STATUSES.index(item[0]))
+                    outcome.status = status
+                    outcome.detail = "; ".join(text for kind, text in found if kind == status)
+                    others = [text for kind, text in found if kind != status]
+                    if others:
+                        outcome.detail += " (also: " + "; ".join(others) + ")"
+        outcome.score, outcome.max_score, outcome.cells = _scores(settings, lab, student)
+    except Exception as error:  # noqa: BLE001 - a failure of the grader is recorded, never lost
+        outcome.status, outcome.detail = GRADER_ERROR, f"{type(error).__name__}: {error}"[:300]
+    outcome.seconds = round(time.monotonic() - started, 2)
+    settings.ledger.write(outcome)
+    return outcome
+
+
+# --- main side ------------------------------------------------------------------------------------------------
+
+def discover(root: Path, labs: list[str], shard: tuple[int, int] = (0, 1)) -> list[tuple[str, str]]:
+    """(lab, student) for every submission folder ``submitted/<student>/<lab>``; with ``shard=(i, n)`` only the
+    students whose position in the sorted list is i modulo n (for several graders sharing a gradebook)."""
+    submitted = root / "submitted"
+    students = sorted(p.name for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []
+    index, count = shard
+    students = [s for i, s in enumerate(students) if i % count == index]
+    return [(lab, s) for lab in labs for s in students if (submitted / s / lab).is_dir()]
+
+
+def ensure_assignments(settings: Settings, labs: list[str]) -> None:
+    """Register each lab in the gradebook (nbgrader needs it to know the graded cells), generating it into a
+    scratch folder so that the committed labs/ are not touched."""
+    with Gradebook(settings.db_url) as gradebook:
+        missing = []
+        for lab in labs:
+            try:
+                gradebook.find_assignment(lab)
+            except MissingEntry:
+                missing.append(lab)
+    if not missing:
+        return
+    config = load_config(settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        config.CourseDirectory.release_directory = os.path.relpath(scratch, settings.root)
+        api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        cwd = os.getcwd()
+        os.chdir(settings.root)
+        try:
+            for lab in missing:
+                result = api.generate_assignment(lab, force=True)
+                if not result["success"]:
+                    raise RuntimeError(f"could not register {lab} in the gradebook:\n{result.get('log', '')}")
+        finally:
+            os.chdir(cwd)
+
+
+class Progress:
+    """A one-line progress bar with ETA on a terminal; one line per submission otherwise (logs, CI)."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.started = time.monotonic()
+        self.tty = stream.isatty()
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 30
+        bar = "#" * round(width * self.done / self.total) + "-" * (width - round(width * self.done / self.total))
+        text = (f"[{bar}] {self.done}/{self.total} {elapsed:5.0f} s elapsed, ETA {eta:4.0f} s | "
+                f"{outcome.student}/{outcome.lab}: {outcome.status} {outcome.score:g}/{outcome.max_score:g}")
+        if self.tty:
+            self.stream.write("\r" + text[:160].ljust(160))
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def grade(settings: Settings, labs: list[str], *, workers: int, force: bool = False,
+          shard: tuple[int, int] = (0, 1), progress: bool = True) -> tuple[list[Outcome], int]:
+    """Grade every new or changed submission of ``labs`` (all with ``force``); returns (outcomes of this run,
+    number skipped as already graded)."""
+    root = Path(settings.root)
+    tasks = discover(root, labs, shard)
+    ledger = settings.ledger
+    todo = []
+    for lab, student in tasks:
+        path = root / "submitted" / student / lab / f"{lab}.ipynb"
+        digest = file_digest(path) if path.is_file() else ""
+        if force or not ledger.is_current(lab, student, digest):
+            todo.append((lab, student))
+    if not todo:
+        return [], len(tasks)
+    ensure_assignments(settings, sorted({lab for lab, _ in todo}))
+    bar = Progress(len(todo)) if progress else None
+    outcomes = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(settings,)) as pool:
+        futures = [pool.submit(grade_one, lab, student) for lab, student in todo]
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes.append(outcome)
+                if bar:
+                    bar.update(outcome)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes, len(tasks) - len(todo)
