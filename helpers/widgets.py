@@ -52,17 +52,20 @@ class SliderFigure(widgets.VBox):
                 display(figure)
 
 
-def _slider(kind, description: str, **kwargs):
-    style = {"description_width": "initial"}
-    return kind(description=description, continuous_update=False, style=style, **kwargs)
+def control(kind, description: str, **kwargs):
+    """An ipywidgets control (slider, toggle, dropdown) as the course's demos use them: the whole description
+    shown, and a slider that redraws when released rather than at every step. Introduced in Lab 1."""
+    if "continuous_update" in kind.class_traits():
+        kwargs.setdefault("continuous_update", False)
+    return kind(description=description, style={"description_width": "initial"}, **kwargs)
 
 
 def gaussian_sampler(mu: float = 0.0, sigma: float = 1.0, n: int = 100, seed: int = 0) -> SliderFigure:
     """μ, σ and n sliders: a histogram of n draws from N(μ, σ²) against the density. Lab 1."""
     sliders = {
-        "mu": _slider(widgets.FloatSlider, "μ (mean)", value=mu, min=-3.0, max=3.0, step=0.1),
-        "sigma": _slider(widgets.FloatSlider, "σ (std. dev.)", value=sigma, min=0.1, max=3.0, step=0.1),
-        "n": _slider(widgets.IntSlider, "n (draws)", value=n, min=5, max=5000, step=5),
+        "mu": control(widgets.FloatSlider, "μ (mean)", value=mu, min=-3.0, max=3.0, step=0.1),
+        "sigma": control(widgets.FloatSlider, "σ (std. dev.)", value=sigma, min=0.1, max=3.0, step=0.1),
+        "n": control(widgets.IntSlider, "n (draws)", value=n, min=5, max=5000, step=5),
     }
     return SliderFigure(lambda ax, **v: plots.draw_gaussian_sample(ax, seed=seed, **v), sliders)
 
@@ -70,7 +73,7 @@ def gaussian_sampler(mu: float = 0.0, sigma: float = 1.0, n: int = 100, seed: in
 def bernoulli_sampler(p: float = 0.3, n: int = 50, seed: int = 0) -> SliderFigure:
     """p and n sliders: observed frequencies of n Bernoulli(p) draws against the pmf. Lab 1."""
     sliders = {
-        "p": _slider(widgets.FloatSlider, "p = P(X = 1)", value=p, min=0.0, max=1.0, step=0.01),
-        "n": _slider(widgets.IntSlider, "n (draws)", value=n, min=1, max=2000, step=1),
+        "p": control(widgets.FloatSlider, "p = P(X = 1)", value=p, min=0.0, max=1.0, step=0.01),
+        "n": control(widgets.IntSlider, "n (draws)", value=n, min=1, max=2000, step=1),
     }
     return SliderFigure(lambda ax, **v: plots.draw_bernoulli_sample(ax, seed=seed, **v), sliders)

@@ -4,28 +4,16 @@ inputs, and every number the lab states or prints against scipy."""
 import numpy as np
 import pytest
 from course import (
-    execute,
     markdown_text,
     notebook_path,
     numbers_in,
     read_notebook,
-    solution_namespace,
     stdout_of,
 )
 from scipy import special, stats
 
 LAB = "01_distributions"
 rng = np.random.default_rng(20261122)
-
-
-@pytest.fixture(scope="module")
-def solution():
-    return solution_namespace(LAB)
-
-
-@pytest.fixture(scope="module")
-def executed():
-    return execute(notebook_path(LAB))
 
 
 def test_gaussian_log_pdf_matches_scipy(solution):

@@ -1,0 +1,102 @@
+"""Plausible wrong answers for Lab 3 (03_gaussian_mse): the mistakes in CONTENT.md and a few more."""
+
+LAB = "03_gaussian_mse"
+
+_ARRAYS = """
+    y_true = np.asarray(y_true, dtype=float)
+    y_pred = np.asarray(y_pred, dtype=float)
+"""
+
+_CHECK_SHAPES = """    if y_true.shape != y_pred.shape:
+        raise ValueError("y_true and y_pred must have the same shape")
+"""
+
+_CHECK_REDUCTION = """    if reduction not in ("mean", "sum", "none"):
+        raise ValueError("reduction must be 'mean', 'sum' or 'none'")
+"""
+
+_REDUCE = """    if reduction == "none":
+        return values
+    return values.sum() if reduction == "sum" else values.mean()
+"""
+
+_CHECK_VAR = """    var = np.asarray(var, dtype=float)
+    if var.shape not in ((), y_true.shape):
+        raise ValueError("var must be a number or have the shape of y_true")
+    if np.any(var <= 0):
+        raise ValueError("var must be positive")
+"""
+
+
+def _mse(body: str, checks: str = _CHECK_SHAPES + _CHECK_REDUCTION, reduce: str = _REDUCE) -> str:
+    return f"def mse_loss(y_true, y_pred, reduction='mean'):{_ARRAYS}{checks}{body}\n{reduce}"
+
+
+def _nll(values: str, checks: str = _CHECK_SHAPES + _CHECK_VAR + _CHECK_REDUCTION, reduce: str = _REDUCE) -> str:
+    return (f"def gaussian_nll(y_true, y_pred, var=1.0, reduction='mean'):{_ARRAYS}{checks}"
+            f"    values = np.broadcast_to({values}, y_true.shape)\n{reduce}")
+
+
+def _sigma2(body: str, checks: str = _CHECK_SHAPES) -> str:
+    return f"def sigma2_mle(y_true, y_pred):{_ARRAYS}{checks}{body}\n"
+
+
+_FULL = "0.5 * np.log(2 * np.pi * var) + (y_true - y_pred) ** 2 / (2 * var)"
+
+WRONG = {
+    "mse_loss": {
+        "'mean' returns the sum (the draft's mixed reductions)": _mse(
+            "    values = (y_true - y_pred) ** 2",
+            reduce="    return values if reduction == 'none' else values.sum()\n"),
+        "root of the MSE": _mse(
+            "    values = (y_true - y_pred) ** 2",
+            reduce=("    if reduction == 'none':\n        return values\n"
+                    "    return np.sqrt(values.sum() if reduction == 'sum' else values.mean())\n")),
+        "absolute instead of squared errors": _mse("    values = np.abs(y_true - y_pred)"),
+        "half the squared error (the Gaussian's 1/2 kept)": _mse("    values = 0.5 * (y_true - y_pred) ** 2"),
+        "no shape check: (N,) against (N, 1) broadcasts to (N, N)": _mse(
+            "    values = (y_true - y_pred) ** 2", checks=_CHECK_REDUCTION),
+        "mean along axis 0 only": _mse(
+            "    values = (y_true - y_pred) ** 2",
+            reduce=("    if reduction == 'none':\n        return values\n"
+                    "    return values.sum() if reduction == 'sum' else values.mean(axis=0)\n")),
+        "invalid reduction silently gives the mean": _mse(
+            "    values = (y_true - y_pred) ** 2", checks=_CHECK_SHAPES),
+    },
+    "gaussian_nll": {
+        "var treated as sigma (squared again)": _nll(
+            "0.5 * np.log(2 * np.pi * var**2) + (y_true - y_pred) ** 2 / (2 * var**2)"),
+        "missing the 1/2 on the squared error": _nll(
+            "0.5 * np.log(2 * np.pi * var) + (y_true - y_pred) ** 2 / var"),
+        "missing the constant 1/2 log(2 pi var): off by 0.9189 at var = 1": _nll(
+            "(y_true - y_pred) ** 2 / (2 * var)"),
+        "missing the 1/2 on the log term": _nll(
+            "np.log(2 * np.pi * var) + (y_true - y_pred) ** 2 / (2 * var)"),
+        "no check of var: var <= 0 gives nan or inf": _nll(
+            _FULL, checks=_CHECK_SHAPES + "    var = np.asarray(var, dtype=float)\n" + _CHECK_REDUCTION),
+        "no shape check: (N,) against (N, 1) broadcasts to (N, N)": (
+            "def gaussian_nll(y_true, y_pred, var=1.0, reduction='mean'):\n"
+            "    var = np.asarray(var, dtype=float)\n"
+            "    if np.any(var <= 0):\n"
+            "        raise ValueError('var must be positive')\n"
+            "    if reduction not in ('mean', 'sum', 'none'):\n"
+            "        raise ValueError('reduction must be mean, sum or none')\n"
+            "    squared = (np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)) ** 2\n"
+            "    values = 0.5 * np.log(2 * np.pi * var) + squared / (2 * var)\n"
+            "    if reduction == 'none':\n"
+            "        return values\n"
+            "    return values.sum() if reduction == 'sum' else values.mean()\n"),
+        "'mean' returns the sum (the draft's summed NLL)": _nll(
+            _FULL, reduce="    return values if reduction == 'none' else values.sum()\n"),
+    },
+    "sigma2_mle": {
+        "returns sigma, not sigma^2": _sigma2("    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))"),
+        "divides by n - 1": _sigma2(
+            "    return float(np.sum((y_true - y_pred) ** 2) / (y_true.size - 1))"),
+        "np.var of the residuals: centred on the mean residual": _sigma2("    return float(np.var(y_true - y_pred))"),
+        "returns the SSE": _sigma2("    return float(np.sum((y_true - y_pred) ** 2))"),
+        "half the MSE": _sigma2("    return float(0.5 * np.mean((y_true - y_pred) ** 2))"),
+        "no shape check: (N,) against (N, 1) broadcasts to (N, N)": _sigma2(
+            "    return float(np.mean((y_true - y_pred) ** 2))", checks=""),
+    },
+}
