@@ -1,6 +1,10 @@
 """nbgrader preprocessors adapted for grading a whole class.
 
-GuardedExecute: nbgrader's Execute with the limits a whole class needs.
+GuardedExecute: nbgrader's Execute with the limits a whole class needs, and test cells judged outside the
+student's kernel.
+- test cells (nbgrader grade cells) are not run in the student's kernel but by the grader itself
+  (``grading.trusted``), calling the student's functions in the kernel: the verdict is decided where student
+  code never ran (``trusted_checks``, on by default);
 
 - a wall-clock budget for the whole notebook (``notebook_timeout``) on top of nbgrader's per-cell
   ``Execute.timeout``: each cell may run for the smaller of the two;
@@ -19,15 +23,20 @@ Both are enabled by ``grading.run.load_config``.
 
 from __future__ import annotations
 
+import ast
 import json
 import time
+from pathlib import Path
 
+import nbformat
+import numpy
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, OverwriteCells
-from traitlets import Integer
+from traitlets import Bool, Integer, Unicode
 
+from grading import trusted
 from grading.outcomes import KERNEL_DIED, TIMED_OUT
 
 #: Incidents of the notebook being graded in this process: (status, detail). Reset by the worker per task.
@@ -48,6 +57,9 @@ class GuardedExecute(Execute):
     notebook_timeout = Integer(300, help="Seconds the whole notebook may run.").tag(config=True)
     max_output_bytes = Integer(2_000_000, help="Output a notebook may keep, images included.").tag(config=True)
     max_images_per_cell = Integer(10, help="Images a cell may keep.").tag(config=True)
+    trusted_checks = Bool(True, help="Run test cells in the grader, not in the student's kernel.").tag(config=True)
+    release_directory = Unicode("labs", help="Where the student versions are: their imports are the test "
+                                             "cells' imports when they run in the grader.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._started = time.monotonic()
@@ -55,6 +67,7 @@ class GuardedExecute(Execute):
         self._stopped: str | None = None
         self._output_bytes = 0
         self._truncated = False
+        self._namespace = self._trusted_namespace(resources)  # shared by the notebook's test cells
         try:
             return super().preprocess(nb, resources, km=km)
         finally:
@@ -73,14 +86,16 @@ class GuardedExecute(Execute):
             return cell, resources
         self.timeout = int(min(self._cell_timeout, remaining))
         self._images_in_cell = 0
+        if self.trusted_checks and cell.metadata.get("nbgrader", {}).get("grade"):
+            return self._judge_here(cell, resources, index)
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._stop(KERNEL_DIED, cell, index, "the kernel died")
             cell.outputs.append(_error("DeadKernelError", "the kernel died while running this cell"))
             return cell, resources
-        except Exception as error:  # noqa: BLE001 - e.g. a kernel that ignores the interrupt after a timeout
-            self._stop(TIMED_OUT, cell, index, f"the kernel stopped responding ({type(error).__name__})")
+        except Exception as error:  # noqa: BLE001 - a kernel that ignores interrupts or sends garbage
+            self._stop(KERNEL_DIED, cell, index, f"the kernel stopped responding ({type(error).__name__})")
             cell.outputs.append(_error("KernelUnresponsive", f"the kernel stopped responding: {error}"))
             return cell, resources
         if any(o.output_type == "error" and o.ename == "CellTimeoutError" for o in cell.outputs):
@@ -90,6 +105,58 @@ class GuardedExecute(Execute):
             INCIDENTS.append((TIMED_OUT, f"at {_cell_label(cell, index)}: {reason}"))
             if budget:
                 self._stopped = f"the notebook's {self.notebook_timeout} s budget ran out"
+        return cell, resources
+
+    def _trusted_namespace(self, resources) -> dict:
+        """numpy, and the imports of the student version of this notebook (``from helpers import data``, ...),
+        taken from the release, never from the submission."""
+        namespace = {"np": numpy, "__name__": "__grading__"}
+        info = (resources or {}).get("nbgrader", {})
+        release = Path(self.release_directory) / str(info.get("assignment", "")) / f"{info.get('notebook', '')}.ipynb"
+        if self.trusted_checks and release.is_file():
+            for cell in nbformat.read(str(release), as_version=4).cells:
+                if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution"):
+                    continue
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:
+                    continue
+                imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+                if imports:
+                    exec(compile(ast.Module(body=imports, type_ignores=[]), str(release), "exec"), namespace)  # noqa: S102
+        return namespace
+
+    def _judge_here(self, cell, resources, index):
+        """Evaluate a test cell in this process; its calls of the student's functions go to the kernel."""
+        timed_out = []
+
+        def call(payload: str) -> str:
+            code = f"{trusted.KERNEL_CALL}\n__grading_out = __grading_call({payload!r})\ndel __grading_call\n"
+            remaining = self.notebook_timeout - (time.monotonic() - self._started)
+            self.timeout = max(1, int(min(self._cell_timeout, remaining)))
+            msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=False,
+                                     user_expressions={"out": "__grading_out"})
+            reply = self.wait_for_reply(msg_id)
+            if reply is None:
+                timed_out.append(self.timeout)
+                raise trusted.RemoteTimeout(f"the call did not return within {self.timeout} s")
+            content = reply["content"]
+            if content.get("status") != "ok":
+                raise trusted.RemoteError(f"the call failed in the notebook: {content.get('ename')}")
+            expression = content.get("user_expressions", {}).get("out", {})
+            try:
+                return ast.literal_eval(expression["data"]["text/plain"])
+            except (KeyError, TypeError, ValueError, SyntaxError):
+                raise trusted.RemoteError("the notebook returned no readable result") from None
+
+        try:
+            cell.outputs = trusted.evaluate(cell.source, self._namespace, call, passthrough=(DeadKernelError,))
+        except DeadKernelError:
+            self._stop(KERNEL_DIED, cell, index, "the kernel died")
+            cell.outputs = [_error("DeadKernelError", "the kernel died while the tests called your code")]
+        cell.execution_count = None
+        if timed_out:
+            INCIDENTS.append((TIMED_OUT, f"at {_cell_label(cell, index)}: a call ran longer than {timed_out[0]} s"))
         return cell, resources
 
     def _stop(self, status: str, cell, index: int, reason: str) -> None:

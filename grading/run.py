@@ -10,6 +10,7 @@ are skipped unless ``force``.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
@@ -78,6 +79,8 @@ def load_config(settings: Settings) -> Config:
     if settings.cell_timeout is not None:
         config.Execute.timeout = settings.cell_timeout
     config.GuardedExecute.notebook_timeout = settings.notebook_timeout
+    release = config.CourseDirectory.get("release_directory", "release")
+    config.GuardedExecute.release_directory = str(Path(settings.root) / release)
     config.GuardedExecute.max_output_bytes = settings.max_output_bytes
     return config
 
@@ -191,9 +194,40 @@ def discover(root: Path, labs: list[str], shard: tuple[int, int] = (0, 1)) -> li
     return [(lab, s) for lab in labs for s in students if (submitted / s / lab).is_dir()]
 
 
+#: Key of the PostgreSQL advisory lock that graders sharing a gradebook take while they set it up ("nbgrader").
+SETUP_LOCK_KEY = 0x6E62677261646572
+
+
+@contextlib.contextmanager
+def setup_lock(db_url: str):
+    """Held while a grader sets up the gradebook. With PostgreSQL, graders started at once on a brand-new
+    database would otherwise both create its tables and register the same lab, and one of them fails ('already
+    exists'); with a session-level advisory lock they take turns. sqlite needs none here."""
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
 def ensure_assignments(settings: Settings, labs: list[str]) -> None:
     """Register each lab in the gradebook (nbgrader needs it to know the graded cells), generating it into a
-    scratch folder so that the committed labs/ are not touched."""
+    scratch folder so that the committed labs/ are not touched; one grader at a time (``setup_lock``)."""
+    with setup_lock(settings.db_url):
+        _register_assignments(settings, labs)
+
+
+def _register_assignments(settings: Settings, labs: list[str]) -> None:
     with Gradebook(settings.db_url) as gradebook:
         missing = []
         for lab in labs:

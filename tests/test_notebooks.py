@@ -1,6 +1,7 @@
 """Notebook hygiene: clean notebooks in git, well-formed nbgrader markup, labs/ generated from solutions/ and
 current, and nothing of a solution or a hidden test anywhere in labs/."""
 
+import ast
 import json
 
 import nbformat
@@ -10,6 +11,7 @@ from course import (
     LABS,
     ROOT,
     SOLUTION_MARKERS,
+    defined_functions,
     grade_cells,
     lab_names,
     make_course,
@@ -17,6 +19,7 @@ from course import (
     notebook_path,
     read_notebook,
     solution_cells,
+    without_markers,
 )
 
 ALL_NOTEBOOKS = sorted(p for tree in ("solutions", "labs") for p in (ROOT / tree).rglob("*.ipynb")
@@ -100,3 +103,22 @@ def test_labs_hold_no_solution_or_hidden_test(lab):
         for line in hidden.splitlines():
             if len(line.strip()) > 40 and line.strip() not in visible:
                 assert line.strip() not in released_code, f"hidden test line leaked into labs/: {line.strip()}"
+
+
+@pytest.mark.parametrize("lab", lab_names())
+def test_test_cells_can_run_in_the_grader(lab):
+    """While grading, test cells run in the grader, not in the student's kernel (grading.trusted): a name a test
+    cell reads must be its own, numpy, an import of the lab's setup cells, or a function the student writes."""
+    from grading.trusted import free_names
+
+    nb = read_notebook(notebook_path(lab))
+    imported = {"np"}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not nbgrader_meta(cell):
+            tree = ast.parse(cell.source)
+            imported |= {(a.asname or a.name).split(".")[0] for node in tree.body
+                         if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+    graded = {name for c in solution_cells(nb).values() for name in defined_functions(without_markers(c.source))}
+    for grade_id, cell in grade_cells(nb).items():
+        unknown = free_names(cell.source) - imported - graded
+        assert not unknown, f"{grade_id} reads {sorted(unknown)}, which the grader cannot provide"
