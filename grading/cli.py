@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
     grade.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook (default 300)")
     grade.add_argument("--no-report", action="store_true", help="skip grades.csv and reports/")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code without the bubblewrap sandbox (trusted submissions only)")
     feedback = commands.add_parser("feedback", help="feedback HTML without hidden tests")
     feedback.add_argument("labs", nargs="*")
     report = commands.add_parser("report", help="grades.csv and reports/ from the recorded outcomes")
@@ -77,6 +79,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.workers < 1:
             raise SystemExit("--workers must be at least 1")
         settings.cell_timeout = args.cell_timeout
+        settings.sandbox = not args.no_sandbox
+        if settings.sandbox:
+            from grading.sandbox import sandbox_available
+
+            reason = sandbox_available()
+            if reason:
+                raise SystemExit(f"grading runs student code in a sandbox, which is unavailable here: {reason}.\n"
+                                 "Install it (apt-get install bubblewrap) or pass --no-sandbox to grade without it.")
         settings.notebook_timeout = args.notebook_timeout
         outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force, shard=args.shard)
         print_table(outcomes)

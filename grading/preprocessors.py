@@ -61,6 +61,13 @@ class GuardedExecute(Execute):
     release_directory = Unicode("labs", help="Where the student versions are: their imports are the test "
                                              "cells' imports when they run in the grader.").tag(config=True)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # nbgrader's Execute passes kernel_manager_class=AsyncKernelManager as a keyword, which beats the config
+        configured = self.config.get("GuardedExecute", {}).get("kernel_manager_class")
+        if configured is not None and "kernel_manager_class" not in kwargs:
+            self.kernel_manager_class = configured
+
     def preprocess(self, nb, resources=None, km=None):
         self._started = time.monotonic()
         self._cell_timeout = self.timeout

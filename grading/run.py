@@ -60,6 +60,7 @@ class Settings:
     cell_timeout: int | None = None  # None: nbgrader_config.py's Execute.timeout
     notebook_timeout: int = 300
     max_output_bytes: int = 2_000_000
+    sandbox: bool = True  # run each student's kernel in grading.sandbox (bubblewrap)
 
     @property
     def ledger(self) -> Ledger:
@@ -79,6 +80,10 @@ def load_config(settings: Settings) -> Config:
     if settings.cell_timeout is not None:
         config.Execute.timeout = settings.cell_timeout
     config.GuardedExecute.notebook_timeout = settings.notebook_timeout
+    if settings.sandbox:
+        from grading.sandbox import SandboxedKernelManager
+
+        config.GuardedExecute.kernel_manager_class = SandboxedKernelManager
     release = config.CourseDirectory.get("release_directory", "release")
     config.GuardedExecute.release_directory = str(Path(settings.root) / release)
     config.GuardedExecute.max_output_bytes = settings.max_output_bytes

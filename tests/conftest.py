@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -21,3 +22,16 @@ def executed(request):
     from course import execute, notebook_path
 
     return execute(notebook_path(request.module.LAB))
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """Grading runs student code in a bubblewrap sandbox (grading.sandbox): tests that grade need it. Missing, it
+    fails the run under CI=true and skips the test elsewhere, saying what to install."""
+    from grading.sandbox import sandbox_available
+
+    reason = sandbox_available()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the grading sandbox is required in CI: {reason}")
+        pytest.skip(f"no grading sandbox here ({reason}): apt-get install bubblewrap")

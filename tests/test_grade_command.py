@@ -95,7 +95,7 @@ def grade(course, *args, timeout=900):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, sandbox):
     course = make_course(tmp_path_factory.mktemp("class") / "course", [LAB], cell_timeout=5)
     expected = build_class(course)
     originals = {p: p.read_bytes() for p in (course / "submitted").rglob("*.ipynb")}
@@ -213,7 +213,7 @@ def test_a_rerun_grades_only_new_or_changed_submissions(graded):
     assert f"graded 1 submission(s); {len(expected) - 1} unchanged" in third.stdout, third.stdout
 
 
-def test_a_killed_run_loses_nothing_and_grades_each_submission_once(tmp_path):
+def test_a_killed_run_loses_nothing_and_grades_each_submission_once(tmp_path, sandbox):
     course = make_course(tmp_path / "course", [LAB], cell_timeout=5)
     release = read_notebook(notebook_path(LAB, course / "labs"))
     solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}

@@ -197,7 +197,7 @@ def grade_command(*args: str, db_url: str | None = None) -> list[str]:
             *args]
 
 
-def test_two_sharded_graders_on_postgres_match_sqlite(postgres, tmp_path):
+def test_two_sharded_graders_on_postgres_match_sqlite(postgres, tmp_path, sandbox):
     reference = make_course(tmp_path / "sqlite", [LAB], cell_timeout=CELL_TIMEOUT)
     shared = make_course(tmp_path / "postgres", [LAB], cell_timeout=CELL_TIMEOUT)
     students = class_of(reference)
@@ -251,7 +251,7 @@ ensure_assignments(Settings(root=sys.argv[1], db_url=sys.argv[2]), [sys.argv[4]]
 """
 
 
-def test_graders_started_at_once_set_up_a_new_database_in_turn(postgres, tmp_path):
+def test_graders_started_at_once_set_up_a_new_database_in_turn(postgres, tmp_path, sandbox):
     """Three graders that set up the same brand-new database at the same instant (a busy-wait on the clock lines
     them up) all succeed: without grading.run.setup_lock, most runs of this test fail with 'already exists' (the
     tables, the course, the lab)."""

@@ -64,7 +64,7 @@ def wrong_submissions(lab: str) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("lab", lab_names())
-def test_round_trip(lab, tmp_path):
+def test_round_trip(lab, tmp_path, sandbox):
     course = make_course(tmp_path / "course", [lab], cell_timeout=CELL_TIMEOUT)
     release = read_notebook(notebook_path(lab, course / "labs"))
     source = read_notebook(notebook_path(lab))
