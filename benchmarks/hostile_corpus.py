@@ -127,29 +127,36 @@ def grading_time(sandbox: bool, students: int, root: Path) -> float:
     return time.perf_counter() - start
 
 
+def report_corpus(root: Path) -> None:
+    """Grade the corpus with plain nbgrader and with the grading command; print what each gave and let out."""
+    kinds, plain, _, plain_escapes = grade_corpus(True, root)
+    _, ours, _, our_escapes = grade_corpus(False, root)
+    print(f"{'kind':26} {'deserved':>8} {'nbgrader':>8} {'grading':>8}  escaped (nbgrader | grading)")
+    undeserved = {"nbgrader": 0, "grading": 0}
+    for student, (_, _, _, deserved) in kinds.items():
+        for name, scores in (("nbgrader", plain), ("grading", ours)):
+            if scores[student] is not None and scores[student] > deserved:
+                undeserved[name] += 1
+        print(f"{student:26} {deserved:8g} {plain[student]!s:>8} {ours[student]!s:>8}  "
+              f"{plain_escapes[student]} | {our_escapes[student]}")
+    print(f"honest submission: nbgrader {plain['honest']}, grading {ours['honest']} (of {POINTS})")
+    print(f"{len(kinds)} hostile kinds; undeserved points: nbgrader {undeserved['nbgrader']}, "
+          f"grading {undeserved['grading']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cost-students", type=int, default=12, help="honest students for the cost (default 12)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each for the cost (default 3)")
+    parser.add_argument("--cost-only", action="store_true", help="measure only the sandbox's cost")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        kinds, plain, _, plain_escapes = grade_corpus(True, root)
-        _, ours, _, our_escapes = grade_corpus(False, root)
-        print(f"{'kind':26} {'deserved':>8} {'nbgrader':>8} {'grading':>8}  escaped (nbgrader | grading)")
-        undeserved = {"nbgrader": 0, "grading": 0}
-        for student, (_, _, _, deserved) in kinds.items():
-            for name, scores in (("nbgrader", plain), ("grading", ours)):
-                if scores[student] is not None and scores[student] > deserved:
-                    undeserved[name] += 1
-            print(f"{student:26} {deserved:8g} {plain[student]!s:>8} {ours[student]!s:>8}  "
-                  f"{plain_escapes[student]} | {our_escapes[student]}")
-        print(f"honest submission: nbgrader {plain['honest']}, grading {ours['honest']} (of {POINTS})")
-        print(f"{len(kinds)} hostile kinds; undeserved points: nbgrader {undeserved['nbgrader']}, "
-              f"grading {undeserved['grading']}")
+        if not args.cost_only:
+            report_corpus(root)
         times = {True: [], False: []}
-        for i in range(args.repeat):
-            for sandbox in (False, True):
+        for i in range(args.repeat):  # alternate, so that a change in the machine's load hits both alike
+            for sandbox in (False, True) if i % 2 == 0 else (True, False):
                 times[sandbox].append(grading_time(sandbox, args.cost_students, root / f"cost_{sandbox}_{i}"))
         with_box, without = statistics.median(times[True]), statistics.median(times[False])
         print(f"{args.cost_students} honest submissions, median of {args.repeat}: without sandbox {without:.1f} s, "
