@@ -349,16 +349,17 @@ class SandboxedKernelManager(AsyncKernelManager):
                 args += ["--ro-bind", top, top]
         for name in self.etc_files:
             args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-        for path in self._readonly_paths():
-            args += ["--ro-bind", path, path]
         args += ["--proc", "/proc",
                  # uid 0 without capabilities may still write some sysctls (core_pattern!): read-only
                  "--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
                  "--ro-bind-try", "/proc/mtrr", "/proc/mtrr", "--ro-bind-try", "/proc/pressure", "/proc/pressure",
                  "--dev", "/dev",
                  "--size", str(self.tmp_size), "--tmpfs", "/dev/shm",
-                 "--size", str(self.tmp_size), "--tmpfs", "/tmp",
-                 "--bind", self.ipc_dir, self.ipc_dir,
+                 "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
+        # after the private /tmp, so that a venv or course checkout under the host's /tmp (a CI clone) stays visible
+        for path in self._readonly_paths():
+            args += ["--ro-bind", path, path]
+        args += ["--bind", self.ipc_dir, self.ipc_dir,
                  "--bind", self.scratch_dir, self.sandbox_cwd,
                  "--chdir", self.sandbox_cwd,
                  "--remount-ro", "/",  # the folders bwrap made for the mount points: not a place to write
