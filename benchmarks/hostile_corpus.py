@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from course import (  # noqa: E402
     subprocess_env,
     without_markers,  # noqa: E402
 )
-from hostile import LAB, MARKER, POINTS, corpus  # noqa: E402
+from hostile import LAB, MARKER, POINTS, LoopbackListener, corpus  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 from test_grading import answered, submit  # noqa: E402
 from test_hostile import processes_with  # noqa: E402
@@ -72,35 +70,16 @@ def escaped(course: Path, student: str, received: list[bytes]) -> str:
 
 
 def grade_corpus(plain: bool, root: Path) -> tuple[dict, dict, list, dict]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.5)
-    received: list[bytes] = []
-    stop = threading.Event()
-
-    def listen():
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-                received.append(connection.recv(100))
-                connection.close()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
+    listener = LoopbackListener()
     course = make_course(root / ("plain" if plain else "grading"), [LAB], cell_timeout=10)
-    kinds = build(course, listener.getsockname()[1])
+    kinds = build(course, listener.port)
     if plain:
         run(["nbgrader", "autograde", LAB], cwd=course, timeout=3600)
     else:
         subprocess.run([sys.executable, "-m", "grading", "grade", LAB, "--workers", "2"], cwd=course,
                        env=subprocess_env(), capture_output=True, timeout=3600, check=False)
     time.sleep(1)
-    stop.set()
-    thread.join()
-    listener.close()
+    received = listener.close()
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in ["honest", *kinds]:

@@ -4,7 +4,7 @@ first removes the hidden part of every graded cell and reduces tracebacks of gra
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
@@ -38,13 +38,9 @@ def generate(settings, labs: list[str]) -> None:
 
     config = load_config(settings)
     config.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
-    cwd = os.getcwd()
-    os.chdir(settings.root)
-    try:
+    with contextlib.chdir(settings.root):  # nbgrader resolves the course's folders from the working directory
         api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         for lab in labs:
             result = api.generate_feedback(lab, force=True)
             if not result["success"]:
                 raise RuntimeError(f"generate_feedback {lab} failed:\n{result.get('log', '')}")
-    finally:
-        os.chdir(cwd)

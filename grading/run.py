@@ -246,15 +246,11 @@ def _register_assignments(settings: Settings, labs: list[str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         config.CourseDirectory.release_directory = os.path.relpath(scratch, settings.root)
         api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-        cwd = os.getcwd()
-        os.chdir(settings.root)
-        try:
+        with contextlib.chdir(settings.root):
             for lab in missing:
                 result = api.generate_assignment(lab, force=True)
                 if not result["success"]:
                     raise RuntimeError(f"could not register {lab} in the gradebook:\n{result.get('log', '')}")
-        finally:
-            os.chdir(cwd)
 
 
 class Progress:

@@ -8,6 +8,9 @@ Each kind: (what it tries, the answer cell it replaces, the source of that cell,
 
 from __future__ import annotations
 
+import socket
+import threading
+
 from wrong_answers import bank
 
 LAB = "01_distributions"
@@ -15,6 +18,38 @@ POINTS = 14
 SOFTMAX_POINTS = 3
 WRONG_SOFTMAX = bank(LAB)["softmax"]["max and sum over the whole batch (the draft)"]
 MARKER = "hostile-4242"
+
+
+class LoopbackListener:
+    """A listener on a free loopback port that records what connections send, until closed. A hostile
+    submission is given the port: anything recorded means it reached the grader's machine."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.5)
+        self.port = self.socket.getsockname()[1]
+        self.received: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self):
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+                self.received.append(connection.recv(100))
+                connection.close()
+            except OSError:
+                continue
+
+    def close(self) -> list[bytes]:
+        """Stop listening; return what was received."""
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+        return self.received
 
 
 def corpus(solution: dict[str, str], course: str, port: int) -> dict[str, tuple[str, str, str, int]]:

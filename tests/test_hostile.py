@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from course import make_course, notebook_path, read_notebook, solution_cells, subprocess_env, without_markers
-from hostile import LAB, MARKER, POINTS, corpus
+from hostile import LAB, MARKER, POINTS, LoopbackListener, corpus
 from nbgrader.api import Gradebook
 from test_grading import answered, submit
 
@@ -39,37 +37,18 @@ def processes_with(text: str) -> list[int]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, sandbox):
     course = make_course(tmp_path_factory.mktemp("hostile") / "course", [LAB], cell_timeout=10)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.5)
-    received = []
-
-    def listen():
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-                received.append(connection.recv(100))
-                connection.close()
-            except OSError:
-                continue
-
-    stop = threading.Event()
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
+    listener = LoopbackListener()
     release = read_notebook(notebook_path(LAB, course / "labs"))
     solution = {g: without_markers(c.source) for g, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
     submit(course, LAB, "honest", answered(release, solution))
-    kinds = corpus(solution, str(course), listener.getsockname()[1])
+    kinds = corpus(solution, str(course), listener.port)
     for student, (_, exercise, source, _) in kinds.items():
         submit(course, LAB, student, answered(release, {**solution, exercise: source}))
     honest = course / "submitted" / "honest" / LAB / f"{LAB}.ipynb"
     before = honest.read_bytes()
     result = subprocess.run([sys.executable, "-m", "grading", "grade", LAB, "--workers", "2"], cwd=course,
                             env=subprocess_env(), capture_output=True, text=True, timeout=1200)
-    stop.set()
-    thread.join()
-    listener.close()
+    received = listener.close()
     yield course, kinds, result, received, before
     for pid in processes_with("sleep 424"):  # never leave the machine worse than found, whatever happened
         os.kill(pid, 9)
