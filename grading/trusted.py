@@ -31,7 +31,8 @@ import numpy as np
 from nbformat import NotebookNode
 
 #: Runs in the student's kernel: call ``name(*args, **kwargs)`` from the notebook's namespace and encode the
-#: outcome as JSON text. Self-contained, sent with every call (the student can redefine anything in the kernel).
+#: outcome as JSON text. Self-contained (the student can redefine anything in the kernel); sent with the first
+#: call of every test cell and after a failed call (``GuardedExecute._judge_here``).
 KERNEL_CALL = r'''
 def __grading_call(payload):
     import base64, io, json, pickle, warnings
