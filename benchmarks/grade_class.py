@@ -7,12 +7,13 @@ on two identical course copies, in one run.
 Each lab gets, per student: about 50% the solution, 25% one or two wrong answers from the bank in
 tests/wrong_answers, 10% the untouched lab, 15% broken (an infinite loop, ``os._exit``, an exception at import,
 corrupt JSON, in turn). Both copies are made with ``tests/course.make_course`` and grade with the same per-cell
-timeout (``--cell-timeout``, default 10 s). The grading command runs with ``--workers`` (default 2) and writes
+timeout (``--cell-timeout``, default 10 s). The grading command runs with ``--workers`` (default 2; several
+counts, e.g. ``--workers 2 3``, grade the same copy once per count, with ``--force`` after the first) and writes
 its reports as usual; nbgrader runs ``nbgrader autograde LAB`` for one lab after the other, from the course root,
-with this venv's programs first on PATH. Prints both wall-clock times and their ratio, and checks that every
-honest submission (solution, wrong, untouched) has the same score in every graded cell of both gradebooks;
-exits 1 if any differs or the grading command failed. Run it on an idle machine: the times are what it is
-about. ``--keep DIR`` keeps both course copies in DIR to look at.
+with this venv's programs first on PATH. Prints the wall-clock times and their ratios, and checks after each
+grading run that every honest submission (solution, wrong, untouched) has the same score in every graded cell
+of both gradebooks; exits 1 if any differs or the grading command failed. Run it on an idle machine: the times
+are what it is about. ``--keep DIR`` keeps both course copies in DIR to look at.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=60, help="students in the class (default 60)")
     parser.add_argument("--labs", nargs="+", default=None, help="labs to grade (default: all in solutions/)")
-    parser.add_argument("--workers", type=int, default=2, help="workers of the grading command (default 2)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[2],
+                        help="workers of the grading command; several counts grade once each (default 2)")
     parser.add_argument("--cell-timeout", type=int, default=10, help="seconds per cell, both graders (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated class (default 0)")
     parser.add_argument("--keep", type=Path, help="make the course copies in this folder and keep them")
@@ -157,39 +159,44 @@ def main() -> int:
         for lab in labs:
             seconds, _ = timed(["nbgrader", "autograde", lab], plain, log)  # exits 1 when a submission failed
             plain_seconds += seconds
-        print(f"python -m grading grade --workers {args.workers} ...", flush=True)
-        ours_seconds, status = timed(["python", "-m", "grading", "grade", *labs, "--workers", str(args.workers),
-                                      "--cell-timeout", str(args.cell_timeout)], ours, log)
-
-        differences, broken = [], Counter()
-        for (lab, student), what in sorted(made.items()):
-            theirs, mine = cell_scores(plain, lab, student), cell_scores(ours, lab, student)
-            if what.split(":")[0] in HONEST:
-                if theirs != mine:
-                    differences.append(f"{student} {lab} ({what}): nbgrader {theirs}, grading {mine}")
-            else:
-                same = "same" if theirs == mine else "different"
-                broken[what, same] += 1
+        runs, differences, broken, status = [], [], Counter(), 0
+        for position, workers in enumerate(args.workers):
+            print(f"python -m grading grade --workers {workers} ...", flush=True)
+            force = ["--force"] if position else []
+            seconds, code = timed(["python", "-m", "grading", "grade", *labs, "--workers", str(workers),
+                                   "--cell-timeout", str(args.cell_timeout), *force], ours, log)
+            runs.append((workers, seconds))
+            status = status or code
+            for (lab, student), what in sorted(made.items()):
+                theirs, mine = cell_scores(plain, lab, student), cell_scores(ours, lab, student)
+                if what.split(":")[0] in HONEST:
+                    if theirs != mine:
+                        differences.append(f"{workers} workers: {student} {lab} ({what}): nbgrader {theirs}, "
+                                           f"grading {mine}")
+                elif position == 0:
+                    broken[what, "same" if theirs == mine else "different"] += 1
 
         n = len(made)
         print()
-        print(f"{'':32}{'wall clock':>12}{'per submission':>16}")
+        print(f"{'':32}{'wall clock':>12}{'per submission':>16}{'ratio':>8}")
         print(f"{'nbgrader autograde (serial)':32}{plain_seconds:>10.1f} s{plain_seconds / n:>14.2f} s")
-        print(f"{f'grading, {args.workers} workers':32}{ours_seconds:>10.1f} s{ours_seconds / n:>14.2f} s")
-        print(f"ratio (nbgrader / grading): {plain_seconds / ours_seconds:.2f}x  "
-              f"({n} submissions, cell timeout {args.cell_timeout} s)")
+        for workers, seconds in runs:
+            print(f"{f'grading, {workers} workers':32}{seconds:>10.1f} s{seconds / n:>14.2f} s"
+                  f"{plain_seconds / seconds:>7.2f}x")
+        print(f"ratio = nbgrader / grading; {n} submissions, cell timeout {args.cell_timeout} s")
         outcomes = Counter(o.status for o in Settings(root=str(ours), db_url="").ledger.all() if o.lab in labs)
-        print("outcomes recorded by the grading command: "
+        print("outcomes recorded by the grading command (last run): "
               + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
         for (what, same), count in sorted(broken.items()):
             print(f"  {what}: {count} submission(s), per-cell scores {same} in both gradebooks")
         honest = sum(what.split(":")[0] in HONEST for what in made.values())
         if differences:
-            print(f"honest submissions with different scores: {len(differences)} of {honest}")
+            print(f"honest submissions with different scores: {len(differences)} (of {honest} per run)")
             for line in differences:
                 print("  " + line)
         else:
-            print(f"honest submissions: all {honest} have identical per-cell scores in both gradebooks")
+            print(f"honest submissions: all {honest} have identical per-cell scores in both gradebooks, "
+                  f"after every grading run")
         if status != 0:
             print(f"the grading command exited with {status}: see {log}")
         return 1 if differences or status != 0 else 0
