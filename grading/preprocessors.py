@@ -151,7 +151,8 @@ class GuardedExecute(Execute):
             # dispatcher it could do to its own results.
             remaining = self.notebook_timeout - (time.monotonic() - self._started)
             self.timeout = max(1, int(min(self._cell_timeout, remaining)))
-            code, define[0] = (trusted.KERNEL_CALL if define[0] else ""), True
+            code = trusted.KERNEL_CALL if define[0] else ""
+            define[0] = True  # until this call succeeds
             msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=False,
                                      user_expressions={"out": f"__grading_call({payload!r})"})
             reply = self.wait_for_reply(msg_id)
