@@ -1,6 +1,6 @@
 """Checks a submission before nbgrader sees it: is it a notebook at all, and are its graded cells the ones the
-student was given? nbgrader itself reports a corrupt file only as a failed run, and restores altered test cells
-silently; these checks name the problem for the instructor."""
+student was given? nbgrader itself reports a corrupt file only as a failed run, and fails on many an edit of its
+cells; ``prepare`` names the problem for the instructor and restores the lab's cells (``grading.repair``)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,13 @@ from pathlib import Path
 import nbformat
 
 from grading.outcomes import CELLS_CHANGED, INVALID
-
-
-def grade_ids(nb) -> dict[str, dict]:
-    """Cells that carry nbgrader markup, by grade_id: {"source": ..., "grade": bool, "solution": bool}."""
-    found = {}
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade_id"):
-            source = cell.get("source", "")
-            found[meta["grade_id"]] = {"source": "".join(source) if isinstance(source, list) else source,
-                                       "grade": bool(meta.get("grade")), "solution": bool(meta.get("solution"))}
-    return found
+from grading.repair import grading_note, repair
 
 
 def check_submission(path: Path, release: Path) -> tuple[str | None, str]:
     """(problem, detail) for the submission at ``path`` against the student version ``release``.
 
-    problem is None when the notebook is valid and its graded cells are intact, INVALID when it cannot be
-    graded at all, CELLS_CHANGED when graded cells are missing or test cells altered (nbgrader restores them
-    and grades the notebook; the instructor should know).
+    problem is None when the notebook can be graded, INVALID when it cannot be graded at all.
     """
     raw = path.read_bytes()
     if not raw.strip():
@@ -53,16 +40,24 @@ def check_submission(path: Path, release: Path) -> tuple[str | None, str]:
     except Exception as error:  # noqa: BLE001 - any schema violation makes it ungradable
         return INVALID, f"does not follow the notebook format ({str(error).splitlines()[0][:200]})"
 
-    expected = grade_ids(nbformat.read(str(release), as_version=4))
-    submitted = grade_ids(nb)
-    missing = [gid for gid in expected if gid not in submitted]
-    altered = [gid for gid, cell in expected.items()
-               if gid in submitted and cell["grade"] and submitted[gid]["source"] != cell["source"]]
-    if missing or altered:
-        parts = []
-        if missing:
-            parts.append(f"missing: {', '.join(missing)}")
-        if altered:
-            parts.append(f"test cells altered: {', '.join(altered)}")
-        return CELLS_CHANGED, "; ".join(parts) + " (nbgrader restored the originals and graded them)"
+    return None, ""
+
+
+def prepare(path: Path, release: Path, skipped: list[str]) -> tuple[str | None, str]:
+    """Check the staged submission at ``path`` and, if it is a notebook, restore the lab's cells in it
+    (``grading.repair``) and put a note of what was restored at its top. Returns (problem, detail) as
+    ``check_submission`` does, with CELLS_CHANGED and the changes, cell by cell, when anything was restored."""
+    problem, detail = check_submission(path, release)
+    if problem:
+        return problem, detail
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    changes = repair(nb, nbformat.read(str(release), as_version=4))
+    note = grading_note(changes, skipped)
+    if note is not None:
+        nb.cells.insert(0, note)
+        nbformat.write(nb, str(path))
+    if changes:
+        return CELLS_CHANGED, "; ".join(changes)
     return None, ""

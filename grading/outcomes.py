@@ -7,7 +7,6 @@ run grades every submission whose file is missing or whose recorded checksum dif
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -35,14 +34,11 @@ class Outcome:
     sha256: str = ""
     seconds: float = 0.0
     cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max_score]
+    checks: dict[str, list[dict]] = field(default_factory=dict)  # grade_id -> [{"name", "points", "passed"}]
+    skipped: list[str] = field(default_factory=list)  # files of the submission folder not copied, and why
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a submission file, so that a re-run can tell an unchanged submission."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class Ledger:

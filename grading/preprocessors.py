@@ -39,9 +39,12 @@ from traitlets import Bool, Enum, Integer, Unicode
 
 from grading import trusted
 from grading.outcomes import KERNEL_DIED, TIMED_OUT
+from helpers import feedback
 
 #: Incidents of the notebook being graded in this process: (status, detail). Reset by the worker per task.
 INCIDENTS: list[tuple[str, str]] = []
+#: The named checks of each test cell judged in this process, by grade_id: [{"name", "points", "passed"}, ...].
+CHECKS: dict[str, list[dict]] = {}
 
 
 def _cell_label(cell, index: int) -> str:
@@ -140,10 +143,16 @@ class GuardedExecute(Execute):
 
     def _judge_here(self, cell, resources, index):
         """Evaluate a test cell in this process; its calls of the student's functions go to the kernel."""
-        timed_out = []
+        timed_out, died = [], []
         define = [True]  # send the dispatcher with the first call of the cell, and again after a failed call
 
         def call(payload: str) -> str:
+            # A checklist goes on to its next check after a failed one: after a time-out or a dead kernel the
+            # remaining calls of the cell fail at once instead of waiting again.
+            if died:
+                raise DeadKernelError("the kernel died")
+            if timed_out:
+                raise trusted.RemoteTimeout(f"not called: an earlier call ran longer than {timed_out[0]} s")
             # The call with its payload is a user expression, which the kernel evaluates with plain eval: as code,
             # IPython's input transformers would tokenize the payload (2.7 s for an argument of a million numbers,
             # in Lab 2, against 0.2 s this way). The dispatcher's definition is code, sent once per test cell:
@@ -155,7 +164,11 @@ class GuardedExecute(Execute):
             define[0] = True  # until this call succeeds
             msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=False,
                                      user_expressions={"out": f"__grading_call({payload!r})"})
-            reply = self.wait_for_reply(msg_id)
+            try:
+                reply = self.wait_for_reply(msg_id)
+            except DeadKernelError:
+                died.append(True)
+                raise
             if reply is None:
                 timed_out.append(self.timeout)
                 raise trusted.RemoteTimeout(f"the call did not return within {self.timeout} s")
@@ -171,11 +184,18 @@ class GuardedExecute(Execute):
             return text
 
         try:
-            cell.outputs = trusted.evaluate(cell.source, self._namespace, call, passthrough=(DeadKernelError,))
+            with feedback.grading():
+                cell.outputs = trusted.evaluate(cell.source, self._namespace, call, passthrough=(DeadKernelError,))
+            if died:  # a checklist caught it as a failed check: the kernel is gone all the same
+                raise DeadKernelError("the kernel died")
         except DeadKernelError:
             self._stop(KERNEL_DIED, cell, index, "the kernel died")
             cell.outputs = [_error("DeadKernelError", "the kernel died while the tests called your code")]
         cell.execution_count = None
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        for output in cell.outputs:
+            if output.output_type == "execute_result" and isinstance(output.get("metadata", {}).get("checks"), list):
+                CHECKS[grade_id] = output["metadata"]["checks"]
         if timed_out:
             INCIDENTS.append((TIMED_OUT, f"at {_cell_label(cell, index)}: a call ran longer than {timed_out[0]} s"))
         return cell, resources

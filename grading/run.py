@@ -39,16 +39,17 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config, PyFileConfigLoader
 
 from grading import preprocessors
-from grading.inspect import check_submission
+from grading.inspect import prepare
 from grading.outcomes import (
+    CELLS_CHANGED,
     GRADED,
     GRADER_ERROR,
     INVALID,
     STATUSES,
     Ledger,
     Outcome,
-    file_digest,
 )
+from grading.staging import notebook_digest, stage
 
 
 @dataclass
@@ -106,6 +107,9 @@ def api_for(settings: Settings) -> NbGraderAPI:
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+#: Where workers stage submissions for nbgrader (relative to the course root; git-ignored).
+STAGING = ".grading/staging"
+
 # --- worker side ----------------------------------------------------------------------------------------------
 
 _WORKER: dict = {}
@@ -117,6 +121,9 @@ def _init_worker(settings: Settings) -> None:
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     _WORKER["settings"] = settings
     _WORKER["api"] = api_for(settings)
+    # nbgrader reads this worker's staged copies (grading.staging), never submitted/ itself
+    _WORKER["staging"] = f"{STAGING}/{os.getpid()}"
+    _WORKER["api"].coursedir.submitted_directory = _WORKER["staging"]
 
 
 def _scores(settings: Settings, lab: str, student: str) -> tuple[float, float, dict[str, list[float]]]:
@@ -150,28 +157,39 @@ def _error_line(result: dict) -> str:
 
 
 def grade_one(lab: str, student: str) -> Outcome:
-    """Grade one submission and record its outcome; never raises for anything the student did."""
+    """Grade one submission and record its outcome; never raises for anything the student did.
+
+    nbgrader grades a staged copy of the submission folder (``grading.staging``: plain files only) in which the
+    lab's cells have been restored (``grading.inspect.prepare``); ``submitted/`` is never modified."""
     settings: Settings = _WORKER["settings"]
     started = time.monotonic()
     root = Path(settings.root)
-    path = root / "submitted" / student / lab / f"{lab}.ipynb"
+    submitted = root / "submitted" / student / lab
+    staged = root / _WORKER["staging"] / student / lab
+    path = staged / f"{lab}.ipynb"
     outcome = Outcome(lab=lab, student=student, status=GRADED)
     try:
+        outcome.sha256 = notebook_digest(submitted / f"{lab}.ipynb")
+        outcome.skipped = stage(submitted, staged)
         if not path.is_file():
-            problem, detail = INVALID, f"no {lab}.ipynb in the submission"
+            skipped = [item for item in outcome.skipped if item.startswith(f"{lab}.ipynb:")]
+            problem, detail = INVALID, skipped[0] if skipped else f"no {lab}.ipynb in the submission"
         else:
-            outcome.sha256 = file_digest(path)
-            problem, detail = check_submission(path, root / "labs" / lab / f"{lab}.ipynb")
+            problem, detail = prepare(path, root / "labs" / lab / f"{lab}.ipynb", outcome.skipped)
         if problem == INVALID:
             _record_zero(settings, lab, student)
             outcome.status, outcome.detail = INVALID, detail
         else:
             preprocessors.INCIDENTS.clear()
+            preprocessors.CHECKS.clear()
             result = _WORKER["api"].autograde(lab, student, force=True, create=True)
+            outcome.checks = dict(preprocessors.CHECKS)
             if not result["success"]:
                 outcome.status, outcome.detail = GRADER_ERROR, _error_line(result)
             else:
                 found = [*preprocessors.INCIDENTS, *([(problem, detail)] if problem else [])]
+                if outcome.skipped:
+                    found.append((CELLS_CHANGED, "not copied: " + "; ".join(outcome.skipped)))
                 if found:
                     status, _ = min(found, key=lambda item: STATUSES.index(item[0]))
                     outcome.status = status
@@ -182,6 +200,8 @@ def grade_one(lab: str, student: str) -> Outcome:
         outcome.score, outcome.max_score, outcome.cells = _scores(settings, lab, student)
     except Exception as error:  # noqa: BLE001 - a failure of the grader is recorded, never lost
         outcome.status, outcome.detail = GRADER_ERROR, f"{type(error).__name__}: {error}"[:300]
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     outcome.seconds = round(time.monotonic() - started, 2)
     settings.ledger.write(outcome)
     return outcome
@@ -287,8 +307,7 @@ def grade(settings: Settings, labs: list[str], *, workers: int, force: bool = Fa
     ledger = settings.ledger
     todo = []
     for lab, student in tasks:
-        path = root / "submitted" / student / lab / f"{lab}.ipynb"
-        digest = file_digest(path) if path.is_file() else ""
+        digest = notebook_digest(root / "submitted" / student / lab / f"{lab}.ipynb")
         if force or not ledger.is_current(lab, student, digest):
             todo.append((lab, student))
     if not todo:

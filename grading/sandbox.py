@@ -10,9 +10,11 @@ What the kernel sees (bwrap mount namespace):
   ``/etc/shadow``), the Python installation and the venv (``sys.prefix``, ``sys.base_prefix``, at their own
   paths), and the source folders of the packages named in ``packages`` (the course's ``helpers``, an editable
   install);
-- read-write: a fresh scratch folder per kernel (its working directory, HOME, TMPDIR, MPLCONFIGDIR), mounted at
-  ``sandbox_cwd``, into which the non-notebook files of the notebook's folder are copied; a private tmpfs
-  ``/tmp`` and ``/dev/shm`` (``tmp_size`` each); the folder holding its connection file and ipc sockets;
+- read-write: a fresh scratch folder per kernel (its working directory, HOME, TMPDIR, MPLCONFIGDIR) at
+  ``sandbox_cwd``, a tmpfs of ``scratch_size`` into which the non-notebook files of the notebook's folder are
+  copied when the kernel starts; a private tmpfs ``/tmp`` and ``/dev/shm`` (``tmp_size`` each); the folder
+  holding its connection file and ipc sockets. Every tmpfs page counts against the memory cgroup, and a write
+  past a tmpfs's size fails with OSError (no space left on device) in the kernel;
 - nothing else: not the course folder (solutions, labs, gradebook, submissions, autograded notebooks with
   hidden tests), not ``/work``, ``/root`` (but the Python installation), the host's ``/tmp`` or ``/home``;
   ``/proc`` is the sandbox's own (it lists only the sandbox's processes), there is no ``/sys``.
@@ -64,6 +66,9 @@ ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone
 #: Environment variables passed into the sandbox when the grader has them; everything else is cleared.
 PASS_ENV = ["MPLBACKEND", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "OMP_NUM_THREADS",
             "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYDEVD_DISABLE_FILE_VALIDATION"]
+
+#: Where the sandbox sees, read-only, the files prepared for its scratch folder (copied into it at start).
+SCRATCH_FILES = "/var/lib/sandbox-scratch"
 
 _CHECKS = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
            "--new-session", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr", "--proc", "/proc",
@@ -180,6 +185,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     file_size_limit = Integer(1 * GiB, help="Largest file the kernel may write (RLIMIT_FSIZE); 0 for "
                               "none.").tag(config=True)
     tmp_size = Integer(512 * MiB, help="Size of the private tmpfs /tmp and /dev/shm.").tag(config=True)
+    scratch_size = Integer(512 * MiB, help="Size of the kernel's scratch folder, a tmpfs counted against the "
+                           "memory cgroup: writing past it raises OSError (no space left) in the kernel "
+                           "only.").tag(config=True)
     require_cgroups = Bool(True, help="Refuse to start a kernel when the pids/memory cgroups cannot be made "
                            "(False: only the rlimits cap it, and nothing caps the number of "
                            "processes).").tag(config=True)
@@ -359,8 +367,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         # after the private /tmp, so that a venv or course checkout under the host's /tmp (a CI clone) stays visible
         for path in self._readonly_paths():
             args += ["--ro-bind", path, path]
+        # the scratch folder is a size-limited tmpfs; the files prepared for it are copied in at start
         args += ["--bind", self.ipc_dir, self.ipc_dir,
-                 "--bind", self.scratch_dir, self.sandbox_cwd,
+                 "--ro-bind", self.scratch_dir, SCRATCH_FILES,
+                 "--size", str(self.scratch_size), "--tmpfs", self.sandbox_cwd,
                  "--chdir", self.sandbox_cwd,
                  "--remount-ro", "/",  # the folders bwrap made for the mount points: not a place to write
                  *self.extra_bwrap_args]
@@ -380,7 +390,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             limits.append(f"--fsize={self.file_size_limit}")
         join = "".join(f"echo $$ > {shlex.quote(str(folder / 'cgroup.procs'))} && " for folder in self.cgroups)
         prlimit = ["prlimit", *limits, "--"] if limits else []
-        return ["/bin/sh", "-c", f'{join}exec "$@"', "sandbox", *prlimit, *self.bwrap_args(), "--", *command]
+        fill = ["/bin/sh", "-c", f'cp -pR {SCRATCH_FILES}/. . && exec "$@"', "scratch"]
+        return ["/bin/sh", "-c", f'{join}exec "$@"', "sandbox", *prlimit, *self.bwrap_args(), "--", *fill, *command]
 
     # --- interrupt and shutdown --------------------------------------------------------------------------------
 

@@ -166,17 +166,29 @@ def free_names(source: str) -> set[str]:
     return read - bound - set(dir(builtins))
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"{category.__name__}: {message}")
+
+
 def evaluate(source: str, namespace: dict, call, passthrough: tuple = ()) -> list[NotebookNode]:
     """Run a test cell's code here with ``namespace`` (shared by the notebook's test cells) and the student's
     functions as RemoteFunctions; return the cell's outputs: what it printed, and the error if it failed.
     Exceptions of the ``passthrough`` types (the kernel died) are raised, not reported as the cell's error."""
     for name in free_names(source) - set(namespace):
         namespace[name] = RemoteFunction(name, call)
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     stdout = io.StringIO()
     outputs = []
+    value = None
     try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stdout):
-            exec(compile(source, "<test cell>", "exec"), namespace)  # noqa: S102 - the instructor's test code
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stdout), warnings.catch_warnings():
+            # a warning (the student's function re-emits its own) is shown without the grader's file and line
+            warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
+            exec(compile(tree, "<test cell>", "exec"), namespace)  # noqa: S102 - the instructor's test code
+            if last is not None:  # the cell's value, as IPython shows it: nbgrader reads a number as partial credit
+                value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace)  # noqa: S307
     except passthrough:
         raise
     except Exception as error:  # noqa: BLE001 - a failed check is the cell's result, not the grader's failure
@@ -188,4 +200,9 @@ def evaluate(source: str, namespace: dict, call, passthrough: tuple = ()) -> lis
         return outputs
     if stdout.getvalue():
         outputs.append(NotebookNode(output_type="stream", name="stdout", text=stdout.getvalue()))
+    if value is not None:
+        checks = getattr(value, "checks", None)  # a helpers.feedback.Score: the result of every named check
+        metadata = {"checks": checks} if isinstance(checks, list) else {}
+        outputs.append(NotebookNode(output_type="execute_result", execution_count=None, metadata=metadata,
+                                    data={"text/plain": repr(value)}))
     return outputs

@@ -9,19 +9,42 @@ tests.
     Traceback (most recent call last):
     ...
     helpers.feedback.CheckFailed: ...
+
+A test cell is a ``Checklist``: an exercise's points split over a few named checks, each a ``with`` block of
+expectations. The hidden part of a check (``checks.hidden(name)``, inside the cell's hidden tests) runs the same
+rule on other values; it can never add a check of its own. The cell ends with ``checks.result()``:
+
+    checks = Checklist("square")
+    with checks("squares numbers", points=1):
+        expect_close("square(3)", square(3), 9)
+    with checks("squares arrays elementwise", points=1):
+        expect_close("square([1, 2])", square([1, 2]), [1, 4])
+    ### BEGIN HIDDEN TESTS
+    with checks.hidden("squares arrays elementwise"):
+        expect_close("square(np.arange(5))", square(np.arange(5)), np.arange(5) ** 2)
+    ### END HIDDEN TESTS
+    checks.result()
+
+In the student's notebook ``result()`` prints the checklist and raises if a check failed (so that Validate
+reports the cell); while grading (``grading()``, set by the grader) it returns the points earned, which nbgrader
+takes as the cell's partial credit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "CheckFailed",
+    "Checklist",
     "call_quietly",
     "describe",
     "expect_close",
@@ -36,7 +59,12 @@ Hint = tuple[Any, str]
 
 
 class CheckFailed(AssertionError):
-    """A check did not hold; the message says what was called, what came back and what was expected."""
+    """A check did not hold; the message says what was called, what came back and what was expected.
+    ``hint`` is the hint alone (shown for a hidden check, whose values stay hidden)."""
+
+    def __init__(self, message: str = "", hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
 
 
 def describe(value: Any) -> str:
@@ -65,7 +93,7 @@ def fail(call: str, got: Any, expected: Any, hint: str | None = None) -> None:
     ]
     if hint:
         lines.append(f"Hint:     {hint}")
-    raise CheckFailed("\n" + "\n".join(lines))
+    raise CheckFailed("\n" + "\n".join(lines), hint=hint)
 
 
 def matches(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 0.0) -> bool:
@@ -132,18 +160,30 @@ def expect_raises(
     *args: Any,
     call: str,
     names: Iterable[str] = (),
+    any_of: Iterable[str] = (),
     exception: type[BaseException] = ValueError,
     **kwargs: Any,
 ) -> None:
     """Check that ``func(*args, **kwargs)`` raises ``exception`` whose message names each of ``names``
-    (as whole words, so that the student's message says which parameter is wrong)."""
-    names = list(names)
-    wanted = f"a {exception.__name__}" + (f" whose message names {', '.join(map(repr, names))}" if names else "")
+    (as whole words, so that the student's message says which parameter is wrong), and at least one of
+    ``any_of`` (where several parameters are invalid at once and naming either is right)."""
+    names, any_of = list(names), list(any_of)
+    wanted = f"a {exception.__name__}"
+    if names:
+        wanted += f" whose message names {', '.join(map(repr, names))}"
+    if any_of:
+        wanted += (" and" if names else " whose message names") + f" one of {', '.join(map(repr, any_of))}"
     try:
         result = func(*args, **kwargs)
     except exception as error:
         message = str(error)
-        missing = [name for name in names if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", message)]
+
+        def named(name: str) -> bool:
+            return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", message) is not None
+
+        missing = [name for name in names if not named(name)]
+        if any_of and not any(named(name) for name in any_of):
+            missing.append(any_of[0])
         if missing:
             fail(call, f"{type(error).__name__}({message!r})", wanted,
                  f"say which parameter is invalid, e.g. {missing[0]!r} in the message.")
@@ -176,3 +216,140 @@ def passed(name: str) -> None:
     """Tell the student that the visible checks of ``name`` passed and what happens next."""
     print(f"\N{HEAVY CHECK MARK} {name}: all visible checks passed. "
           "Hidden checks on edge cases run when your lab is graded.")
+
+
+_GRADING = contextvars.ContextVar("grading", default=False)
+
+
+@contextlib.contextmanager
+def grading():
+    """While grading: ``Checklist.result()`` returns the points earned instead of raising. Set by the grader
+    (``grading.preprocessors``) around each test cell it judges."""
+    token = _GRADING.set(True)
+    try:
+        yield
+    finally:
+        _GRADING.reset(token)
+
+
+class Score(float):
+    """The points a checklist earned (nbgrader's partial credit), with the result of every check in
+    ``checks``: a list of {"name", "points", "passed"} for the grader's reports."""
+
+    checks: list[dict]
+
+    def __new__(cls, value: float, checks: list[dict]):
+        score = super().__new__(cls, value)
+        score.checks = checks
+        return score
+
+    def __repr__(self) -> str:
+        return repr(float(self))
+
+
+@dataclass
+class _Check:
+    name: str
+    points: float
+    failure: BaseException | None = None  # the first failed expectation of the visible part
+    hidden_failure: BaseException | None = None  # the first of the hidden part
+    hidden_parts: int = field(default=0)
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None and self.hidden_failure is None
+
+
+def _explain(error: BaseException) -> str:
+    """What a failed expectation tells the student: its message, or the exception the code raised."""
+    if isinstance(error, CheckFailed):
+        return str(error).strip("\n")
+    if isinstance(error, NotImplementedError):
+        return "not written yet: the function still raises NotImplementedError."
+    text = f"{type(error).__name__}: {error}".strip()
+    return f"the code raised {text}" if len(text) <= 600 else f"the code raised {text[:597]}..."
+
+
+class Checklist:
+    """The named checks of one exercise; each earns its points when every expectation in it holds.
+
+    ``checks(name, points=...)`` is a ``with`` block: the first expectation that fails (or any exception the
+    student's code raises) fails the check, and the rest of the block is skipped; the next check still runs.
+    ``checks.hidden(name)`` adds hidden values to a check already named; its failure shows the check's name and
+    hint, never the values. ``result()`` reports every check."""
+
+    def __init__(self, exercise: str):
+        self.exercise = exercise
+        self._checks: dict[str, _Check] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str, points: float):
+        if name in self._checks:
+            raise ValueError(f"check {name!r} of {self.exercise} is named twice; use checks.hidden() to add values")
+        if not points > 0:
+            raise ValueError(f"check {name!r} needs positive points, got {points!r}")
+        check = self._checks[name] = _Check(name, float(points))
+        try:
+            yield check
+        except Exception as error:  # noqa: BLE001 - a failed expectation or the student's exception fails the check
+            check.failure = error
+
+    @contextlib.contextmanager
+    def hidden(self, name: str):
+        check = self._checks.get(name)
+        if check is None:
+            raise ValueError(f"hidden values for {name!r}, which {self.exercise} has no visible check for")
+        check.hidden_parts += 1
+        try:
+            yield check
+        except Exception as error:  # noqa: BLE001 - as in __call__
+            if check.hidden_failure is None:
+                check.hidden_failure = error
+
+    @property
+    def points(self) -> float:
+        return sum(check.points for check in self._checks.values())
+
+    @property
+    def earned(self) -> float:
+        return sum(check.points for check in self._checks.values() if check.passed)
+
+    def report(self) -> str:
+        """The checklist as text: each check passed (\N{HEAVY CHECK MARK}) or failed (\N{HEAVY BALLOT X}),
+        with its points and, for a failure, what went wrong."""
+        graded = _GRADING.get()
+        head = f"{self.exercise}: {self.earned:g} of {self.points:g} points" if graded \
+            else f"{self.exercise}: visible checks"
+        lines = [head]
+        for check in self._checks.values():
+            unit = "point" if check.points == 1 else "points"
+            mark = "\N{HEAVY CHECK MARK}" if check.passed else "\N{HEAVY BALLOT X}"
+            lines.append(f"  {mark} {check.name} ({check.points:g} {unit})")
+            if check.failure is not None:
+                lines.extend("      " + line for line in _explain(check.failure).splitlines())
+            elif check.hidden_failure is not None:
+                lines.append("      passed on the visible values, failed on the hidden ones.")
+                hint = getattr(check.hidden_failure, "hint", None)
+                if isinstance(check.hidden_failure, CheckFailed) and hint:
+                    lines.append(f"      Hint: {hint}")
+                elif not isinstance(check.hidden_failure, CheckFailed):
+                    lines.append(f"      Your code raised {type(check.hidden_failure).__name__}.")
+        if not graded:
+            lines.append("Hidden checks try the same rules on other values when your lab is graded.")
+        return "\n".join(lines)
+
+    def result(self) -> Score | None:
+        """Print the checklist. While grading, return the points earned; in the student's notebook raise
+        NotImplementedError while the function is not written, CheckFailed if a check failed."""
+        print(self.report())
+        if _GRADING.get():
+            return Score(self.earned, [{"name": c.name, "points": c.points, "passed": c.passed}
+                                       for c in self._checks.values()])
+        failures = [check.failure for check in self._checks.values() if check.failure is not None]
+        if any(isinstance(error, NotImplementedError) for error in failures):
+            raise NotImplementedError(f"{self.exercise} is not written yet")
+        if failures:
+            names = [check.name for check in self._checks.values() if check.failure is not None]
+            raise CheckFailed(f"{len(names)} of {len(self._checks)} checks of {self.exercise} failed: "
+                              + "; ".join(names))
+        return None

@@ -1,7 +1,9 @@
 """The grading round trip through real nbgrader: generate the lab, submit notebooks, autograde them with the
 course's grading command (nbgrader's autograde underneath), read the gradebook. For every lab: the solution
-earns full marks, the untouched lab earns nothing, and every plausible wrong answer in the lab's bank loses its
-exercise's points. Broken and hostile submissions are in test_grade_command.py."""
+earns full marks, the untouched lab earns nothing, every correct answer in the lab's bank of differently written
+right answers earns full marks, and every plausible wrong answer in its bank of wrong answers loses points:
+exactly the points of the named checks it fails. One grading run per lab grades all of them. Broken and hostile
+submissions are in test_grade_command.py, edited ones in test_edited_submissions.py."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from course import (
     without_markers,
 )
 from nbgrader.api import Gradebook
+from right_answers import bank as right_bank
 from wrong_answers import bank
 
 CELL_TIMEOUT = 5  # seconds a cell may run while grading here; every solution cell takes well under 1 s
@@ -54,13 +57,16 @@ def scores(course, lab: str, student: str) -> dict[str, tuple[float, float]]:
         return {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
 
 
-def wrong_submissions(lab: str) -> dict[str, dict[str, str]]:
-    """Submissions wrong_1, wrong_2, ...: the k-th wrong answer of every exercise at once, each exercise
-    graded by its own test cell, so one autograde run checks the whole bank."""
-    answers = bank(lab)
+def bank_submissions(answers: dict[str, dict[str, str]], prefix: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """Submissions <prefix>_1, <prefix>_2, ...: the k-th answer of every exercise's bank at once (label, source),
+    each exercise graded by its own test cell, so one autograde run checks the whole bank."""
     depth = max((len(v) for v in answers.values()), default=0)
-    return {f"wrong_{k + 1}": {ex: list(v.items())[k] for ex, v in answers.items() if k < len(v)}
+    return {f"{prefix}_{k + 1}": {ex: list(v.items())[k] for ex, v in answers.items() if k < len(v)}
             for k in range(depth)}
+
+
+def wrong_submissions(lab: str) -> dict[str, dict[str, tuple[str, str]]]:
+    return bank_submissions(bank(lab), "wrong")
 
 
 @pytest.mark.parametrize("lab", lab_names())
@@ -71,12 +77,16 @@ def test_round_trip(lab, tmp_path, sandbox):
     solution = {gid: without_markers(cell.source) for gid, cell in solution_cells(source).items()}
     assert bank(lab), f"{lab} has no bank of wrong answers in tests/wrong_answers"
     assert set(bank(lab)) == set(solution), "every exercise needs plausible wrong answers, and only exercises"
+    assert set(right_bank(lab)) == set(solution), f"every exercise of {lab} needs right answers in tests/right_answers"
+    short = [ex for ex, answers in right_bank(lab).items() if len(answers) < 4]
+    assert not short, f"exercises with fewer than four right answers: {short}"
 
     submit(course, lab, "solution", answered(release, solution))
     submit(course, lab, "untouched", release)
     wrong = wrong_submissions(lab)
-    for student, mistakes in wrong.items():
-        submit(course, lab, student, answered(release, {**solution, **{ex: src for ex, (_, src) in mistakes.items()}}))
+    right = bank_submissions(right_bank(lab), "right")
+    for student, answers in {**wrong, **right}.items():
+        submit(course, lab, student, answered(release, {**solution, **{ex: src for ex, (_, src) in answers.items()}}))
     result = subprocess.run([sys.executable, "-m", "grading", "grade", lab, "--workers", "2",
                              "--cell-timeout", str(CELL_TIMEOUT)], cwd=course, env=subprocess_env(),
                             capture_output=True, text=True, timeout=900)
@@ -87,15 +97,34 @@ def test_round_trip(lab, tmp_path, sandbox):
     got = scores(course, lab, "solution")
     assert got == {tid: (p, p) for tid, p in points.items()}, f"the solution lost points:\n{log[-3000:]}"
     assert sum(s for s, _ in scores(course, lab, "untouched").values()) == 0
-    for student in ["solution", "untouched", *wrong]:
-        outcome = json.loads((course / "outcomes" / lab / f"{student}.json").read_text(encoding="utf-8"))
+    outcomes = {student: json.loads((course / "outcomes" / lab / f"{student}.json").read_text(encoding="utf-8"))
+                for student in ["solution", "untouched", *wrong, *right]}
+    for student, outcome in outcomes.items():
         assert outcome["status"] == "graded", f"{student}: {outcome['status']} ({outcome['detail']})"
+    for test_id in points:
+        checks = outcomes["solution"]["checks"].get(test_id)
+        assert checks and all(c["passed"] for c in checks), f"{test_id}: the solution's named checks {checks}"
+        assert sum(c["points"] for c in checks) == points[test_id], f"{test_id}: checks and points disagree"
+
+    lost = []
+    for student, answers in right.items():
+        got = scores(course, lab, student)
+        for exercise, (label, _) in answers.items():
+            score, max_score = got[f"test_{exercise}"]
+            if score < max_score:
+                failed = [c["name"] for c in outcomes[student]["checks"].get(f"test_{exercise}", []) if not c["passed"]]
+                lost.append(f"{exercise}: {label} ({score:g}/{max_score:g}; failed {failed})")
+    assert not lost, "right answers that lost points:\n" + "\n".join(lost)
 
     kept = []
     for student, mistakes in wrong.items():
         got = scores(course, lab, student)
         for exercise, (label, _) in mistakes.items():
             score, max_score = got[f"test_{exercise}"]
+            checks = outcomes[student]["checks"].get(f"test_{exercise}", [])
+            failed = sum(c["points"] for c in checks if not c["passed"])
             if score >= max_score:
                 kept.append(f"{exercise}: {label}")
+            elif checks:  # a cell that failed outside its checks (a crash) records none and scores 0
+                assert score == pytest.approx(max_score - failed), f"{exercise}: {label}: {score} but {checks}"
     assert not kept, "wrong answers that kept full marks:\n" + "\n".join(kept)
