@@ -4,6 +4,9 @@
               then write grades.csv and reports/<lab>.html; exits 1 only if the grader itself failed
     feedback  feedback/<student>/<lab>/<lab>.html without hidden tests
     report    grades.csv and reports/ again from the recorded outcomes
+    collect   a Canvas or Moodle export (zip) into submitted/<student>/<lab>/<lab>.ipynb (grading.collect)
+    export    a lab's grades and feedback in Canvas's, Moodle's or a plain CSV import format (grading.export)
+    similarity  reports/<lab>-similarity.html: pairs of submissions whose answer code is alike (grading.similarity)
 """
 
 from __future__ import annotations
@@ -64,6 +67,22 @@ def main(argv: list[str] | None = None) -> None:
     feedback.add_argument("labs", nargs="*")
     report = commands.add_parser("report", help="grades.csv and reports/ from the recorded outcomes")
     report.add_argument("labs", nargs="*")
+    collect = commands.add_parser("collect", help="a Canvas or Moodle export into submitted/")
+    collect.add_argument("export", type=Path, help="the platform's zip of submissions")
+    collect.add_argument("--lab", dest="labs", action="append", required=True, help="the lab it holds")
+    collect.add_argument("--roster", type=Path, help="CSV: student_id and name, email, canvas_id or participant")
+    collect.add_argument("--from", dest="platform", choices=("canvas", "moodle"), help="default: from its layout")
+    collect.add_argument("--due", help="due date (e.g. '2025-03-01 17:00:00 UTC'; default: the gradebook's)")
+    export = commands.add_parser("export", help="grades and feedback in a platform's import format")
+    export.add_argument("labs", nargs=1, metavar="LAB")
+    export.add_argument("--to", required=True, choices=("canvas", "moodle", "csv"))
+    export.add_argument("--out", type=Path, help="folder for the files (default: reports/)")
+    export.add_argument("--assignment", help="Canvas column title, 'Title' or 'Title (assignment id)'")
+    export.add_argument("--points", type=float, help="rescale scores to this many points (the platform's)")
+    similarity = commands.add_parser("similarity", help="reports/<lab>-similarity.html")
+    similarity.add_argument("labs", nargs=1, metavar="LAB")
+    similarity.add_argument("--top", type=int, default=10, help="pairs shown side by side (default 10)")
+    similarity.add_argument("--flag", type=float, default=0.3, help="score from which a pair is flagged")
     args = parser.parse_args(argv)
 
     from grading import reports
@@ -104,5 +123,19 @@ def main(argv: list[str] | None = None) -> None:
 
         generate(settings, labs)
         print("wrote feedback/<student>/<lab>/<lab>.html")
+    if args.command == "collect":
+        from grading.collect import run
+
+        run(root, labs[0], args.export, roster=args.roster, platform=args.platform, due=args.due,
+            db_url=settings.db_url)
+    if args.command == "export":
+        from grading.export import run
+
+        run(root, labs[0], args.to, db_url=settings.db_url, out=args.out, assignment=args.assignment,
+            points=args.points)
+    if args.command == "similarity":
+        from grading.similarity import run
+
+        run(root, labs[0], top=args.top, flagged=args.flag)
     if args.command == "grade" and any(o.status == GRADER_ERROR for o in outcomes):
         sys.exit(1)

@@ -91,14 +91,15 @@ def repair(nb: NotebookNode, release: NotebookNode) -> list[str]:
         if meta is not None and grade_id is None:
             del cell["metadata"]["nbgrader"]
             if meta:
-                changes.append(f"{_label(index, cell)}: nbgrader metadata without a known id removed")
+                changes.append(f"{_label(index, cell)}: nbgrader metadata without a valid id removed")
         elif grade_id is not None and grade_id not in position:
             del cell["metadata"]["nbgrader"]
             changes.append(f"{_label(index, cell)}: nbgrader id {grade_id[:60]!r} is not one of the lab's; its "
-                           "metadata was removed and it runs as your own code")
-        elif grade_id is not None:
+                           "metadata was removed")
+            grade_id = None
+        if grade_id is not None:
             candidates.append((index, grade_id, True))
-        elif _source(cell) in test_sources:  # a test cell whose nbgrader metadata was deleted
+        elif _source(cell) in test_sources:  # a test cell whose nbgrader metadata was deleted or spoilt
             candidates.append((index, test_sources[_source(cell)], False))
 
     chain = _aligned([(index, position[grade_id], intact) for index, grade_id, intact in candidates])

@@ -1,5 +1,5 @@
-"""Reports for the instructor: the grades CSV, and per lab a summary page with a figure (pass rate of each
-exercise, distribution of total scores) and the checks that failed most often."""
+"""Reports for the instructor: the grades CSV, and per lab a summary page with a figure (share of full marks per
+exercise, distribution of total scores), the outcome counts and the pass rate of every named check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import base64
 import csv
 import html
 import io
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -27,33 +26,22 @@ def write_grades_csv(path: Path, outcomes: list[Outcome]) -> Path:
     return path
 
 
-def failed_check(cell) -> str | None:
-    """What a failing graded cell reports first: the 'Called:' line of a feedback check, else the error."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            message = output.get("evalue", "")
-            for line in message.splitlines():
-                if line.startswith("Called:"):
-                    return line[len("Called:"):].strip()
-            first = message.strip().splitlines()[0] if message.strip() else ""
-            return f"{output.get('ename')}: {first}"[:120]
-    return None
-
-
-def most_failed_checks(root: Path, lab: str, outcomes: list[Outcome], top: int = 10) -> list[tuple[str, str, int]]:
-    """(exercise, check, students) for the checks that failed most often, read from the autograded notebooks."""
-    counts: Counter = Counter()
+def check_pass_rates(outcomes: list[Outcome]) -> list[tuple[str, str, float, int, int]]:
+    """(exercise, check, points, submissions that passed it, submissions graded on it) for every named check,
+    from the recorded outcomes, the most failed first."""
+    passed: Counter = Counter()
+    seen: Counter = Counter()
+    points: dict[tuple[str, str], float] = {}
     for outcome in outcomes:
-        path = root / "autograded" / outcome.student / lab / f"{lab}.ipynb"
-        if not path.is_file():
-            continue
-        for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if meta.get("grade") and cell.get("cell_type") == "code":
-                check = failed_check(cell)
-                if check:
-                    counts[(meta["grade_id"], check)] += 1
-    return [(exercise, check, n) for (exercise, check), n in counts.most_common(top)]
+        for exercise, checks in outcome.checks.items():
+            for check in checks:
+                key = (exercise, str(check.get("name")))
+                seen[key] += 1
+                passed[key] += bool(check.get("passed"))
+                points[key] = float(check.get("points", 0))
+    rows = [(exercise, name, points[(exercise, name)], passed[(exercise, name)], seen[(exercise, name)])
+            for exercise, name in seen]
+    return sorted(rows, key=lambda row: (row[3] / row[4], row[0], row[1]))
 
 
 def summary_figure(lab: str, outcomes: list[Outcome]) -> bytes:
@@ -85,19 +73,20 @@ def summary_figure(lab: str, outcomes: list[Outcome]) -> bytes:
 
 
 def write_lab_summary(root: Path, lab: str, outcomes: list[Outcome], directory: Path) -> Path:
-    """reports/<lab>.html: figure, outcome counts and the most-failed checks, in one file."""
+    """reports/<lab>.html: figure, outcome counts and every named check's pass rate, in one file."""
     directory.mkdir(parents=True, exist_ok=True)
     statuses = Counter(o.status for o in outcomes)
     png = base64.b64encode(summary_figure(lab, outcomes)).decode()
-    rows = "".join(f"<tr><td>{html.escape(e)}</td><td><code>{html.escape(c)}</code></td><td>{n}</td></tr>"
-                   for e, c, n in most_failed_checks(root, lab, outcomes))
+    rows = "".join(f"<tr><td>{html.escape(e)}</td><td>{html.escape(c)}</td><td>{p:g}</td>"
+                   f"<td>{n}/{m} ({n / m:.0%})</td></tr>" for e, c, p, n, m in check_pass_rates(outcomes))
     status_rows = "".join(f"<tr><td>{html.escape(s)}</td><td>{n}</td></tr>" for s, n in statuses.most_common())
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{lab}: class summary</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{padding:4px 10px;text-align:left}}
 </style></head><body><h1>{lab}: class summary</h1>
 <img alt="share of full marks per exercise and distribution of scores" src="data:image/png;base64,{png}">
 <h2>Outcomes</h2><table><tr><th>outcome</th><th>submissions</th></tr>{status_rows}</table>
-<h2>Checks that failed most often</h2><table><tr><th>exercise</th><th>check</th><th>students</th></tr>{rows}</table>
+<h2>Named checks, the most failed first</h2>
+<table><tr><th>exercise</th><th>check</th><th>points</th><th>passed by</th></tr>{rows}</table>
 </body></html>"""
     path = directory / f"{lab}.html"
     path.write_text(page, encoding="utf-8")

@@ -26,8 +26,11 @@ def _copy_regular(source: Path, target: Path, limit: int) -> int:
     or -1 if it is larger than ``limit`` (then nothing is written)."""
     descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{source} is not a regular file")
+        if info.st_size > limit:
+            return -1
         data = handle.read(limit + 1)
     if len(data) > limit:
         return -1

@@ -35,3 +35,17 @@ def sandbox():
         if os.environ.get("CI") == "true":
             pytest.fail(f"the grading sandbox is required in CI: {reason}")
         pytest.skip(f"no grading sandbox here ({reason}): apt-get install bubblewrap")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """PyTorch, for the tests of what the labs say PyTorch computes: an optional test dependency (the CPU build,
+    `pip install torch==2.13.0`, which `.ci/run` installs). Missing, it fails the run under CI=true and skips the
+    test elsewhere, saying what to install."""
+    try:
+        import torch as module
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PyTorch is required in CI for the tests of the labs' claims about it")
+        pytest.skip("PyTorch is not installed: .venv/bin/pip install torch==2.13.0 (the CPU build)")
+    return module

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from course import (
     HIDDEN_MARKERS,
+    grade_cells,
     make_course,
     notebook_path,
     read_notebook,
@@ -25,7 +26,6 @@ from course import (
 )
 from nbgrader.api import Gradebook
 from test_grading import answered, submit
-from wrong_answers import bank
 
 LAB = "01_distributions"
 POINTS = 14
@@ -42,7 +42,8 @@ def build_class(course) -> dict[str, tuple[str, float | tuple[float, float], str
     """Submit the class; returns student -> (expected outcome, expected score or (low, high), what it is)."""
     release = read_notebook(notebook_path(LAB, course / "labs"))
     solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
-    wrong_softmax = bank(LAB)["softmax"]["max and sum over the whole batch (the draft)"]
+    # fails every check of its exercise, so that the expected score does not depend on how the points are split
+    wrong_softmax = "def softmax(logits, axis=-1):\n    raise RuntimeError('not like this')\n"
     expected = {}
 
     def add(student, nb=None, text=None, outcome="graded", score=POINTS, what=""):
@@ -53,6 +54,11 @@ def build_class(course) -> dict[str, tuple[str, float | tuple[float, float], str
     add("partly_wrong", answered(release, {**solution, "softmax": wrong_softmax}), score=POINTS - 3,
         what="one wrong exercise")
     add("untouched", release, score=0, what="the lab as released")
+    density = solution["gaussian_log_pdf"].replace("return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * z**2",
+                                                   "return np.exp(-0.5 * z**2) / (sigma * np.sqrt(2 * np.pi))")
+    assert density != solution["gaussian_log_pdf"]
+    add("density_not_log", answered(release, {**solution, "gaussian_log_pdf": density}),
+        score=(POINTS - 3, POINTS - 0.5), what="the density returned instead of its log (partial credit, with a hint)")
     add("infinite_loop", answered(release, {**solution, "uniform_cdf": "while True:\n    pass"}),
         outcome="timed out", score=POINTS - 2, what="an answer that never finishes")
     add("os_exit", answered(release, {**solution, "softmax": "import os\nos._exit(1)"}),
@@ -130,7 +136,7 @@ def test_outcomes_say_where_and_why(graded):
     assert "uniform_cdf" in rows["infinite_loop"]["detail"] and "5 s" in rows["infinite_loop"]["detail"]
     assert "softmax" in rows["os_exit"]["detail"] and "died" in rows["os_exit"]["detail"]
     assert "test_softmax" in rows["deleted_test"]["detail"] and "missing" in rows["deleted_test"]["detail"]
-    assert "test_softmax" in rows["edited_test"]["detail"] and "altered" in rows["edited_test"]["detail"]
+    assert "test_softmax" in rows["edited_test"]["detail"] and "edited" in rows["edited_test"]["detail"]
     assert "empty" in rows["empty_file"]["detail"] and "JSON" in rows["corrupt_json"]["detail"]
     assert "nbformat" in rows["nbformat_3"]["detail"]
     for student in rows:  # the final table names every submission with its outcome
@@ -167,11 +173,21 @@ def test_output_floods_are_capped(graded):
     assert 0 < len(images) <= 10
 
 
-def test_reports_name_the_failing_checks(graded):
-    course, _, _, _ = graded
+def test_reports_give_every_named_check_its_pass_rate(graded):
+    course, expected, _, _ = graded
     page = (course / "reports" / f"{LAB}.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page
-    assert "test_softmax" in page and "softmax([[1, 2, 3], [1, 1, 1]])" in page
+    outcomes = [json.loads(p.read_text(encoding="utf-8")) for p in (course / "outcomes" / LAB).glob("*.json")]
+    checks = {(exercise, c["name"]) for o in outcomes for exercise, cs in o["checks"].items() for c in cs}
+    assert {exercise for exercise, _ in checks} == set(grade_cells(read_notebook(notebook_path(LAB))))
+    import html
+
+    for exercise, name in checks:
+        graded_on = [o for o in outcomes if any(c["name"] == name for c in o["checks"].get(exercise, []))]
+        passed = sum(c["passed"] for o in graded_on for c in o["checks"][exercise] if c["name"] == name)
+        row = f"<td>{html.escape(exercise)}</td><td>{html.escape(name)}</td>"
+        assert row in page, f"the report has no row for {exercise}: {name}"
+        assert f"{passed}/{len(graded_on)} (" in page.split(row, 1)[1].split("</tr>", 1)[0]
 
 
 def test_feedback_never_shows_hidden_tests(graded):
@@ -196,8 +212,10 @@ def test_feedback_never_shows_hidden_tests(graded):
         assert HIDDEN_MARKERS[0] not in text
         leaked = [line for line in hidden_lines if line in text]
         assert not leaked, f"{page} shows hidden test lines: {leaked[:3]}"
-    partly = (course / "feedback" / "partly_wrong" / LAB / f"{LAB}.html").read_text(encoding="utf-8")
-    assert "Hint:" in html.unescape(re.sub(r"<[^>]+>", "", partly)), "feedback keeps the visible checks' explanation"
+    hinted = html.unescape(re.sub(r"<[^>]+>", "", (course / "feedback" / "density_not_log" / LAB /
+                                                    f"{LAB}.html").read_text(encoding="utf-8")))
+    assert "Hint:" in hinted and "return its logarithm" in hinted, "feedback keeps the visible checks' explanation"
+    assert "\N{HEAVY BALLOT X}" in hinted and "\N{HEAVY CHECK MARK}" in hinted, "feedback lists the named checks"
 
 
 def test_a_rerun_grades_only_new_or_changed_submissions(graded):

@@ -63,7 +63,10 @@ def test_nbgrader_markup(lab):
         meta = nbgrader_meta(cell)
         assert meta["locked"] and meta["points"] > 0, grade_id
         assert "raises-exception" not in cell.metadata.get("tags", []), "that tag would hide a broken test"
-        assert "passed(" in cell.source, f"{grade_id} must tell the student when its visible checks pass"
+        assert "Checklist(" in cell.source and cell.source.rstrip().endswith("checks.result()"), \
+            f"{grade_id} must be a Checklist of named checks ending with checks.result()"
+        visible = cell.source.partition(HIDDEN_MARKERS[0])[0]
+        assert "checks.hidden(" not in visible, f"{grade_id}: hidden values belong between the hidden-test markers"
         total += meta["points"]
     for cell in nb.cells:
         assert "raises-exception" not in cell.metadata.get("tags", []), "a raises-exception tag hides breakage"

@@ -279,6 +279,37 @@ def test_memory_bomb_raises_memory_error_and_the_kernel_lives_on(tmp_path):
         kernel.shutdown()
 
 
+def test_a_scratch_flood_gets_no_space_left_in_its_own_kernel_and_stops_at_the_cap(tmp_path):
+    """The scratch folder is a tmpfs of scratch_size: a submission writing past it gets OSError (ENOSPC) in its
+    kernel, the host's disk is not touched, and the kernel lives on."""
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    (folder / "data.csv").write_text("x\n1\n")
+    kernel = Kernel(folder, scratch_size=64 * 1024 * 1024)
+    try:
+        got = kernel.json("""
+import errno, json, os
+written, error = 0, None
+block = b"x" * (1 << 20)
+try:
+    with open("flood.bin", "wb") as handle:
+        for _ in range(3 * 1024):  # 3 GiB, far past the cap
+            handle.write(block)
+            handle.flush()
+            written += len(block)
+except OSError as problem:
+    error = errno.errorcode.get(problem.errno, str(problem.errno))
+os.remove("flood.bin")
+print(json.dumps({"written": written, "error": error, "data": open("data.csv").read()}))
+""")
+        assert got["error"] == "ENOSPC" and got["written"] < 64 * 1024 * 1024, got
+        assert got["data"] == "x\n1\n", "the notebook folder's files are in the scratch folder"
+        assert kernel.json("print(1 + 1)") == 2
+        assert not any(p.stat().st_size > 1024 * 1024 for p in tmp_path.rglob("*") if p.is_file())
+    finally:
+        kernel.shutdown(now=True)
+
+
 def test_memory_of_all_processes_together_is_capped_by_the_cgroup(tmp_path):
     """Each child stays under the per-process limit; together they pass the cgroup's: the OOM killer ends some."""
     kernel = Kernel(tmp_path, memory_limit=512 * MiB, address_space_limit=0)
