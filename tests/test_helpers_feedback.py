@@ -4,7 +4,18 @@ was expected and, for a known mistake, a hint."""
 import numpy as np
 import pytest
 
-from helpers.feedback import CheckFailed, call_quietly, describe, expect_close, expect_raises, expect_true, matches
+from helpers.feedback import (
+    CheckFailed,
+    Checklist,
+    Score,
+    call_quietly,
+    describe,
+    expect_close,
+    expect_raises,
+    expect_true,
+    grading,
+    matches,
+)
 
 
 def test_matches_needs_same_shape_and_exact_infinities():
@@ -89,3 +100,88 @@ def test_describe_shows_shape_and_dtype():
     assert "shape (2, 2)" in describe(np.eye(2)) and "float64" in describe(np.eye(2))
     assert describe(1.5) == "1.5"
     assert len(describe(object.__new__(type("Long", (), {"__repr__": lambda s: "x" * 500})))) <= 200
+
+
+# --- Checklist: an exercise's points over named checks -----------------------------------------------------------
+
+
+def _checklist(value_ok: bool, hidden_ok: bool) -> Checklist:
+    checks = Checklist("square")
+    with checks("squares numbers", points=1):
+        expect_close("square(3)", 9 if value_ok else 6, 9, hints=[(6, "did you compute 2 * x?")])
+    with checks("squares arrays", points=0.5):
+        expect_true(True, "square([1, 2])", [1, 4], "elementwise squares")
+    with checks.hidden("squares arrays"):
+        expect_close("square(np.arange(7))", 0 if hidden_ok else 1, 0, hints=[(1, "square each element")])
+    return checks
+
+
+def test_checklist_while_grading_returns_the_points_of_the_checks_that_pass(capsys):
+    with grading():
+        score = _checklist(value_ok=False, hidden_ok=True).result()
+    assert isinstance(score, Score) and float(score) == 0.5 and repr(score) == "0.5"
+    assert score.checks == [{"name": "squares numbers", "points": 1.0, "passed": False},
+                            {"name": "squares arrays", "points": 0.5, "passed": True}]
+    text = capsys.readouterr().out
+    assert "square: 0.5 of 1.5 points" in text and "\N{HEAVY BALLOT X} squares numbers (1 point)" in text
+    assert "Called:   square(3)" in text and "did you compute 2 * x?" in text
+
+
+def test_a_failed_hidden_part_shows_the_check_and_its_hint_never_the_values(capsys):
+    with grading():
+        assert float(_checklist(value_ok=True, hidden_ok=False).result()) == 1.0
+    text = capsys.readouterr().out
+    assert "\N{HEAVY BALLOT X} squares arrays (0.5 points)" in text and "failed on the hidden ones" in text
+    assert "Hint: square each element" in text and "np.arange(7)" not in text and "Expected" not in text
+
+
+def test_in_the_students_notebook_a_failed_check_raises_and_all_passing_prints(capsys):
+    with pytest.raises(CheckFailed, match="1 of 2 checks of square failed: squares numbers"):
+        _checklist(value_ok=False, hidden_ok=True).result()
+    assert _checklist(value_ok=True, hidden_ok=False).result() is None  # the hidden part is not there for a student
+    assert "Hidden checks try the same rules on other values" in capsys.readouterr().out
+
+
+def test_an_unwritten_function_raises_not_implemented_and_exceptions_fail_only_their_check(capsys):
+    def unwritten(x):
+        raise NotImplementedError()
+
+    checks = Checklist("square")
+    with checks("squares numbers", points=1):
+        unwritten(3)
+    with checks("no crash", points=1):
+        pass
+    with pytest.raises(NotImplementedError, match="square is not written yet"):
+        checks.result()
+    checks = Checklist("square")
+    with checks("squares numbers", points=1):
+        {}["missing"]
+    with checks("no crash", points=2):
+        pass
+    with grading():
+        assert float(checks.result()) == 2.0
+    assert "the code raised KeyError: 'missing'" in capsys.readouterr().out
+
+
+def test_a_hidden_part_can_never_add_a_check_and_names_are_unique():
+    checks = Checklist("square")
+    with checks("squares numbers", points=1):
+        pass
+    with pytest.raises(ValueError, match="no visible check"):
+        with checks.hidden("a rule of its own"):
+            pass
+    with pytest.raises(ValueError, match="named twice"):
+        with checks("squares numbers", points=1):
+            pass
+    with pytest.raises(ValueError, match="positive points"):
+        with checks("free points", points=0):
+            pass
+
+
+def test_expect_raises_any_of_accepts_either_parameter():
+    def both_bad(a, b):
+        raise ValueError("b must exceed a")
+
+    expect_raises(both_bad, 1, 0, call="f(1, 0)", any_of=["a", "b"])
+    with pytest.raises(CheckFailed, match="one of 'sigma1', 'sigma2'"):
+        expect_raises(both_bad, 1, 0, call="f(1, 0)", any_of=["sigma1", "sigma2"])
