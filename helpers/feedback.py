@@ -50,8 +50,9 @@ __all__ = [
     "expect_close",
     "expect_raises",
     "expect_true",
+    "fail",
+    "grading",
     "matches",
-    "passed",
 ]
 
 Hint = tuple[Any, str]

@@ -85,7 +85,7 @@ def draw_gaussian_sample(ax, mu: float = 0.0, sigma: float = 1.0, n: int = 200, 
     ax.set_xlabel("x")
     ax.set_ylabel("density (per unit of x)")
     ax.set_title(f"n = {n}: sample mean {sample.mean():.3f} (μ = {mu:g}), "
-                 f"sample std {sample.std():.3f} (σ = {sigma:g})")
+                 f"std of the draws (÷ n) {sample.std():.3f} (σ = {sigma:g})")
     ax.legend(loc="upper right")
     return ax
 

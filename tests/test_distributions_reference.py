@@ -118,3 +118,43 @@ def test_numbers_printed_by_the_demos(executed):
     u = np.random.default_rng(7).random(6)
     classes = np.searchsorted(np.cumsum([0.1, 0.45, 0.15, 0.3]), u, side="right")
     assert numbers_in(stdout_of(executed, "demo-inverse-cdf"))[-6:] == list(classes)
+
+
+def test_numbers_stated_for_the_stable_softmax_the_log1p_and_the_answers():
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    # Part D: every exp(z) underflows at [-1000, -1001], so the literal formula divides 0 by 0
+    z = np.array([-1000.0, -1001.0])
+    assert np.all(np.exp(z) == 0.0)
+    with np.errstate(invalid="ignore"):
+        assert np.all(np.isnan(np.exp(z) / np.exp(z).sum()))
+    shifted = special.softmax(z)
+    np.testing.assert_allclose(shifted, special.softmax([0.0, -1.0]), rtol=1e-15)
+    claims = {
+        "[0.731, 0.269]": shifted,  # softmax([-1000, -1001]) = softmax([0, -1]) = softmax([1, 0])
+        "[0.881, 0.119]": special.softmax([2.0, 0.0]),  # answer 2: doubling the logits sharpens
+    }
+    for stated, reference in claims.items():
+        assert stated == f"[{reference[0]:.3f}, {reference[1]:.3f}]", f"the lab states {stated}, scipy {reference}"
+        assert stated in text
+    np.testing.assert_allclose(special.softmax([1.0, 0.0]), shifted, rtol=1e-15)
+    # answer 1: the interval [-0.005, 0.005] under N(0, 0.1^2), about density x width = 3.99 x 0.01
+    strip = stats.norm.cdf(0.005, 0, 0.1) - stats.norm.cdf(-0.005, 0, 0.1)
+    assert f"{strip:.3f}" == "0.040" and r"\approx 0.040" in text
+    # Part B: np.log(1 - p) loses a tiny p, np.log1p keeps it
+    assert np.log(1 - 1e-18) == 0.0 and np.log1p(-1e-18) == -1e-18
+    assert "`np.log(1 - 1e-18)` returns `0.0`" in text and "`np.log1p(-1e-18)` returns `-1e-18`" in text
+
+
+def test_what_the_lab_says_pytorch_computes(torch):
+    """Part B: torch's Bernoulli clamps p to [eps, 1 - eps] (float32's eps), scipy's is exact."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    certain_one = torch.distributions.Bernoulli(probs=torch.tensor(1.0))
+    impossible = certain_one.log_prob(torch.tensor(0.0)).item()
+    certain = certain_one.log_prob(torch.tensor(1.0)).item()
+    eps = torch.finfo(torch.float32).eps
+    assert f"{eps:.2e}" == "1.19e-07" and r"\epsilon = 1.19 \times 10^{-7}" in text
+    assert f"{impossible:.2f}" == "-15.94" and impossible == pytest.approx(np.log(eps), rel=1e-6)
+    assert r"returns $-15.94$" in text and r"\log \epsilon = -15.94" in text
+    assert certain == pytest.approx(-eps, rel=1e-3) and certain != 0.0
+    assert r"is $-1.19 \times 10^{-7}$ rather than 0" in text
+    assert stats.bernoulli.logpmf(0, 1.0) == -np.inf and stats.bernoulli.logpmf(1, 1.0) == 0.0

@@ -1,6 +1,6 @@
 """Lab 3 (03_gaussian_mse) against independent references: the solution's functions against scikit-learn
-(MSE) and scipy (Gaussian log-density, MLE fit, numerical optimisation) on many inputs, and every number the
-lab states or prints against those libraries."""
+(MSE) and scipy (Gaussian log-density, MLE fit, numerical optimisation) on many inputs, every number the
+lab states or prints against those libraries, and every statement it makes about PyTorch against PyTorch."""
 
 import numpy as np
 import pytest
@@ -123,16 +123,75 @@ def test_gaussian_nll_constant_at_a_perfect_prediction(solution):
         assert f(0.0, 0.0, var=sigma**2) == pytest.approx(-stats.norm.logpdf(0.0, 0.0, sigma), rel=1e-13)
 
 
-def test_gaussian_nll_is_pytorchs_full_loss(solution):
-    """F.gaussian_nll_loss(input, target, var, full=True, eps=1e-6, reduction='mean') computes
-    mean(0.5 * (log(max(var, eps)) + (input - target)**2 / max(var, eps))) + 0.5 * log(2 pi): the same value
-    as the lab's gaussian_nll(target, input, var) for var >= eps (arguments in the other order)."""
+def test_gaussian_nll_is_pytorchs_full_loss(solution, torch):
+    """Parts B and E: F.gaussian_nll_loss(input, target, var) takes the variance (a number or one per element),
+    the prediction first; with full=True it is the lab's gaussian_nll(target, input, var) in every reduction, and
+    by default (full=False) it is that minus 1/2 log(2 pi) per element. It clamps var from below at eps = 1e-6."""
     f = solution["gaussian_nll"]
+    F = torch.nn.functional
     target, prediction = rng.normal(size=(8, 3)), rng.normal(size=(8, 3))
-    var = rng.uniform(1e-6, 4.0, size=(8, 3))
-    pytorch_formula = np.mean(0.5 * (np.log(var) + (prediction - target) ** 2 / var)) + 0.5 * np.log(2 * np.pi)
-    assert f(target, prediction, var) == pytest.approx(pytorch_formula, rel=1e-12)
-    assert f(target, prediction, var) == pytest.approx(scipy_nll(target, prediction, var).mean(), rel=1e-12)
+    var = rng.uniform(1e-5, 4.0, size=(8, 3))
+    t = {name: torch.tensor(a, dtype=torch.float64) for name, a in [("y", target), ("p", prediction), ("v", var)]}
+    assert torch.nn.GaussianNLLLoss().full is False and torch.nn.GaussianNLLLoss().reduction == "mean"
+    for reduction in REDUCTIONS:
+        for variance, tensor in [(var, t["v"]), (2.5, 2.5)]:
+            full = F.gaussian_nll_loss(t["p"], t["y"], tensor, full=True, reduction=reduction).numpy()
+            default = F.gaussian_nll_loss(t["p"], t["y"], tensor, reduction=reduction).numpy()
+            per_element = torch.as_tensor(tensor, dtype=torch.float64).expand(8, 3)
+            module = torch.nn.GaussianNLLLoss(reduction=reduction)(t["p"], t["y"], per_element)
+            ours = f(target, prediction, variance, reduction)
+            np.testing.assert_allclose(full, ours, rtol=1e-12)
+            np.testing.assert_allclose(full, reduce(scipy_nll(target, prediction, variance), reduction), rtol=1e-12)
+            constant = 0.5 * np.log(2 * np.pi) * {"mean": 1, "sum": target.size, "none": np.ones((8, 3))}[reduction]
+            np.testing.assert_allclose(default, ours - constant, rtol=1e-11, atol=1e-12)
+            np.testing.assert_allclose(module.numpy(), default, rtol=1e-12)
+    # var is a variance, not a standard deviation: scipy's scale is its square root
+    one = F.gaussian_nll_loss(torch.tensor([3.0], dtype=torch.float64), torch.tensor([1.0], dtype=torch.float64),
+                              torch.tensor([4.0], dtype=torch.float64), full=True)
+    assert one.item() == pytest.approx(-stats.norm.logpdf(1.0, 3.0, 2.0), rel=1e-12)
+    # the clamp at eps = 1e-6
+    tiny = F.gaussian_nll_loss(t["p"][:1, :1], t["y"][:1, :1], torch.full((1, 1), 1e-9, dtype=torch.float64), full=True)
+    assert tiny.item() == pytest.approx(scipy_nll(target[0, 0], prediction[0, 0], 1e-6), rel=1e-12)
+
+
+def test_pytorch_full_changes_the_value_not_the_gradient(torch):
+    """Part E: full=False drops a constant, so the gradient with respect to the prediction and to var is the same."""
+    y = torch.tensor(rng.normal(size=10))
+    grads = []
+    for full in (False, True):
+        prediction = torch.tensor(rng.normal(size=10) * 0 + 0.3, requires_grad=True)
+        var = torch.full((10,), 0.7, dtype=torch.float64, requires_grad=True)
+        torch.nn.functional.gaussian_nll_loss(prediction, y, var, full=full).backward()
+        grads.append((prediction.grad.numpy(), var.grad.numpy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-14)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-14)
+
+
+def test_pytorch_mse_loss_order_reductions_and_broadcast_warning(solution, torch):
+    """Part A: F.mse_loss(input, target) takes the prediction first, defaults to reduction='mean' over all elements,
+    and with input (N, 1) against target (N,) it broadcasts to (N, N) and only warns (a UserWarning saying the
+    target size differs from the input size)."""
+    import inspect
+    import warnings
+
+    F = torch.nn.functional
+    f = solution["mse_loss"]
+    assert list(inspect.signature(F.mse_loss).parameters)[:2] == ["input", "target"]
+    assert inspect.signature(F.mse_loss).parameters["reduction"].default == "mean"
+    target, prediction = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    t, p = torch.tensor(target), torch.tensor(prediction)
+    assert F.mse_loss(p, t).item() == pytest.approx(f(target, prediction), rel=1e-12)
+    assert F.mse_loss(p, t).item() == pytest.approx(f(prediction, target), rel=1e-12)  # symmetric in its arguments
+    for reduction in REDUCTIONS:
+        np.testing.assert_allclose(F.mse_loss(p, t, reduction=reduction).numpy(), f(target, prediction, reduction),
+                                   rtol=1e-12)
+    x, y = lab_data()
+    column = torch.tensor(1.5 * x - 0.5).reshape(-1, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = F.mse_loss(column, torch.tensor(y)).item()
+    assert any(issubclass(w.category, UserWarning) and "target size" in str(w.message) for w in caught)
+    assert value == pytest.approx(np.mean(np.subtract.outer(y, 1.5 * x - 0.5) ** 2), rel=1e-12)
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, -1e-300, np.nan, [1.0, 0.0, 2.0], [1.0, -3.0, 1.0]])
@@ -258,6 +317,10 @@ def test_numbers_printed_by_the_demos(executed):
     assert numbers_in(rows[2])[::2] == pytest.approx([nll_guess - nll_line, (sse_guess - sse_line) / 2], abs=PRINTED)
     assert nll_guess / sse_guess != pytest.approx(nll_line / sse_line, abs=1e-2)  # not proportional
     assert numbers_in(rows[3]) == pytest.approx([mean_squared_error(y, line), nll_line], abs=PRINTED)
+    # NLL_sum = (n/2) log(2π) + n/2 · MSE at σ = 1 (the factor n/(2σ²) of cell 19)
+    mse_line = mean_squared_error(y, line)
+    assert numbers_in(rows[4]) == pytest.approx([2, 2, 2, n / 2 * np.log(2 * np.pi), n / 2, mse_line, nll_line],
+                                                abs=PRINTED)
 
     first, second = stdout_of(executed, "demo-sigma2").splitlines()
     sigma2_hat = stats.norm.fit(y - line, floc=0.0)[1] ** 2
@@ -274,9 +337,10 @@ def test_the_fit_by_gradient_descent_is_least_squares(executed):
     gd, ls = stdout_of(executed, "demo-fit").splitlines()
     assert numbers_in(gd) == pytest.approx([fit.slope, fit.intercept, residual_sigma], abs=PRINTED)
     assert numbers_in(ls) == pytest.approx([fit.slope, fit.intercept], abs=PRINTED)
-    learned, mle, nll = stdout_of(executed, "demo-fit-check").splitlines()
+    learned, mle, unbiased, nll = stdout_of(executed, "demo-fit-check").splitlines()
     assert numbers_in(learned)[-1] == pytest.approx(residual_sigma**2, abs=5e-7)
     assert numbers_in(mle)[-1] == pytest.approx(residual_sigma**2, abs=5e-7)
+    assert numbers_in(unbiased)[-1] == pytest.approx(residual_sigma**2 * x.size / (x.size - 2), abs=5e-7)
     best = optimize.minimize(lambda t: scipy_nll(y, t[0] * x + t[1], np.exp(2 * t[2])).mean(), [0.0, 0.0, 0.0],
                              method="BFGS", options={"gtol": 1e-10})
     assert numbers_in(nll)[0] == pytest.approx(best.fun, abs=PRINTED)
@@ -308,3 +372,91 @@ def test_per_sample_sigma_demo(executed):
 def test_the_lab_has_a_widget(executed):
     (cell,) = [c for c in executed.cells if c.get("id") == "widget-mse-nll"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+
+
+# --- what the text says about bias, gradients and shapes ------------------------------------------------------
+
+
+def test_sse_over_n_is_unbiased_for_given_means_and_n_minus_2_for_a_fitted_line():
+    """Part C and question 3: with ŷ the true means, E[SSE] = n σ²; with a line fitted by least squares to the
+    same targets, SSE = εᵀ(I − H)ε and E[SSE] = σ² trace(I − H) = (n − 2) σ², so the MLE SSE/n is low by the
+    factor (n − 2)/n = 0.95 at n = 40. Exactly (the trace of the lab's hat matrix) and by simulation."""
+    x, _ = lab_data()
+    n = x.size
+    design = np.column_stack([x, np.ones(n)])
+    hat = design @ np.linalg.solve(design.T @ design, design.T)
+    assert np.trace(np.eye(n) - hat) == pytest.approx(n - 2, rel=1e-12)
+    assert f"{(n - 2) / n:.2f}" == "0.95"
+    simulation = np.random.default_rng(7)
+    noise = simulation.normal(0.0, 0.8, size=(20_000, n))
+    targets = 1.5 * x - 0.5 + noise
+    sse_true = np.sum(noise**2, axis=1)
+    coefficients = np.linalg.lstsq(design, targets.T, rcond=None)[0]
+    sse_fit = np.sum((targets - (design @ coefficients).T) ** 2, axis=1)
+    assert np.mean(sse_true / n) == pytest.approx(0.64, rel=0.01)
+    assert np.mean(sse_fit / (n - 2)) == pytest.approx(0.64, rel=0.01)
+    assert np.mean(sse_fit / n) == pytest.approx(0.64 * (n - 2) / n, rel=0.01)
+
+
+def test_numbers_in_the_answers(solution):
+    """The answers to the questions: σ < 1/√(2π) = 0.3989 makes the constant negative; N(0, 0.1²) peaks at 3.99;
+    a perfect prediction at σ = 0.1 has NLL −1.3836; σ from 1 to 2 adds log 2 = 0.6931 nats and divides the
+    squared-error term by 4; at σ = 1 the summed NLL carries the factor n/(2σ²) = 20 on the MSE for n = 40."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    threshold = 1 / np.sqrt(2 * np.pi)
+    assert -stats.norm.logpdf(0.0, 0.0, threshold) == pytest.approx(0.0, abs=1e-15)
+    claims = {
+        "0.3989": f"{threshold:.4f}",
+        "3.99": f"{stats.norm.pdf(0.0, 0.0, 0.1):.2f}",
+        "-1.3836": f"{-stats.norm.logpdf(0.0, 0.0, 0.1):.4f}",
+        "0.6931": f"{-stats.norm.logpdf(0.0, 0.0, 2.0) + stats.norm.logpdf(0.0):.4f}",
+        "20 for these 40 samples": f"{40 / (2 * 1.0**2):.0f} for these 40 samples",
+    }
+    for stated, reference in claims.items():
+        assert stated == reference, f"the lab states {stated}, the reference gives {reference}"
+        assert stated in text, f"{stated} is no longer in the lab: update this test"
+    f = solution["gaussian_nll"]
+    assert f(0.0, 0.0, var=0.01) == pytest.approx(-1.3836, abs=5e-5)
+    y, p = rng.normal(size=30), rng.normal(size=30)
+    mse = np.mean((y - p) ** 2)
+    assert f(y, p, var=4.0) == pytest.approx(0.5 * np.log(8 * np.pi) + mse / 8, rel=1e-12)
+    assert f(y, p, var=1.0, reduction="sum") == pytest.approx(y.size / 2 * np.log(2 * np.pi) + y.size / 2 * mse,
+                                                              rel=1e-12)
+
+
+def test_gradient_and_adam_under_a_larger_sigma(torch):
+    """Question 2: σ from 1 to 2 divides the gradient of the mean NLL with respect to the predictions by 4,
+    −(y_i − ŷ_i)/(nσ²); Adam, which rescales its steps by the gradient's size, ends where it ends at σ = 1."""
+    F = torch.nn.functional
+    y = torch.tensor(rng.normal(size=16))
+    gradients = {}
+    for var in (1.0, 4.0):
+        prediction = torch.zeros(16, dtype=torch.float64, requires_grad=True)
+        F.gaussian_nll_loss(prediction, y, torch.full((16,), var, dtype=torch.float64), full=True).backward()
+        gradients[var] = prediction.grad.numpy()
+        np.testing.assert_allclose(gradients[var], -(y.numpy() - 0.0) / (16 * var), rtol=1e-12)
+    np.testing.assert_allclose(gradients[4.0], gradients[1.0] / 4, rtol=1e-12)
+
+    x = torch.tensor(rng.uniform(-3, 3, size=(40, 1)))
+    target = 1.5 * x[:, 0] - 0.5 + 0.8 * torch.tensor(rng.normal(size=40))
+    weights = []
+    for var in (1.0, 4.0):
+        torch.manual_seed(0)
+        model = torch.nn.Linear(1, 1).double()
+        optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
+        for _ in range(200):
+            optimiser.zero_grad()
+            F.gaussian_nll_loss(model(x)[:, 0], target, torch.full((40,), var, dtype=torch.float64)).backward()
+            optimiser.step()
+        weights.append(torch.cat([model.weight.detach().ravel(), model.bias.detach()]).numpy())
+    np.testing.assert_allclose(weights[0], weights[1], rtol=1e-5, atol=1e-6)
+
+
+def test_broadcast_mean_over_all_pairs():
+    """Question 5: (1/N²) Σᵢ Σⱼ (yᵢ − ŷⱼ)² = Var(y) + Var(ŷ) + (ȳ − mean ŷ)², smallest when every ŷⱼ = ȳ."""
+    y, p = rng.normal(1.0, 2.0, size=64), rng.normal(-0.5, 1.0, size=64)
+    table = y - p.reshape(-1, 1)
+    assert table.shape == (64, 64) and table.size == 4096
+    assert np.mean(table**2) == pytest.approx(np.var(y) + np.var(p) + (y.mean() - p.mean()) ** 2, rel=1e-12)
+    best = optimize.minimize(lambda q: np.mean((y - q.reshape(-1, 1)) ** 2), np.zeros(64), method="BFGS").x
+    np.testing.assert_allclose(best, y.mean(), atol=1e-4)

@@ -67,6 +67,20 @@ WRONG = {
             "    return -0.5 * np.log(2 * np.pi) - np.log(sigma) - (x - mu) ** 2 / (2 * sigma**2)", check="\n"),
         "sign error in the exponent": _gaussian(
             "    return -0.5 * np.log(2 * np.pi) - np.log(sigma) + (x - mu) ** 2 / (2 * sigma**2)"),
+        "no np.asarray: a list x raises TypeError": (
+            "def gaussian_log_pdf(x, mu=0.0, sigma=1.0):\n"
+            "    if np.any(np.asarray(sigma) <= 0):\n        raise ValueError('sigma must be positive')\n"
+            "    return -0.5 * np.log(2 * np.pi) - np.log(sigma) - (x - mu) ** 2 / (2 * sigma**2)\n"),
+        "math.log: array sigma raises TypeError": (
+            "import math\n\ndef gaussian_log_pdf(x, mu=0.0, sigma=1.0):\n"
+            "    x = np.asarray(x, dtype=float)\n"
+            "    if np.any(np.asarray(sigma) <= 0):\n        raise ValueError('sigma must be positive')\n"
+            "    return -0.5 * math.log(2 * math.pi) - math.log(sigma) - (x - mu) ** 2 / (2 * sigma**2)\n"),
+        "x converted, a list sigma not": (
+            "def gaussian_log_pdf(x, mu=0.0, sigma=1.0):\n"
+            "    x = np.asarray(x, dtype=float)\n"
+            "    if np.any(np.asarray(sigma) <= 0):\n        raise ValueError('sigma must be positive')\n"
+            "    return -0.5 * np.log(2 * np.pi) - np.log(sigma) - (x - mu) ** 2 / (2 * sigma**2)\n"),
     },
     "bernoulli_log_pmf": {
         "clips p with eps (the draft)": _bernoulli(
@@ -86,6 +100,17 @@ WRONG = {
             "    k = np.asarray(k)\n    if np.any((k != 0) & (k != 1)):\n        raise ValueError('k')\n"
             "    with np.errstate(divide='ignore', invalid='ignore'):\n"
             "        return np.where(k == 1, np.log(p), np.log1p(-np.asarray(p, dtype=float)))", check="\n"),
+        "returns -log P, the loss": _bernoulli(
+            "    with np.errstate(divide='ignore'):\n        return -np.where(k == 1, np.log(p), np.log1p(-p))"),
+        "the (1 - k) factor dropped": _bernoulli("    return k * np.log(p) + np.log1p(-p)"),
+        "no np.asarray: lists rejected as invalid k": _bernoulli(
+            "    if np.any((k != 0) & (k != 1)):\n        raise ValueError('k must be 0 or 1')\n"
+            "    if np.any((p < 0) | (p > 1)):\n        raise ValueError('p must lie in [0, 1]')\n"
+            "    with np.errstate(divide='ignore'):\n        return np.where(k == 1, np.log(p), np.log1p(-p))",
+            check="\n"),
+        "rejects boolean k (integer dtype required)": _bernoulli(
+            "    if k.dtype == bool:\n        raise ValueError('k must be the integer 0 or 1')\n"
+            "    with np.errstate(divide='ignore'):\n        return np.where(k == 1, np.log(p), np.log1p(-p))"),
     },
     "uniform_cdf": {
         "no clipping outside [a, b]": _uniform("    return (x - a) / (b - a)"),
@@ -96,6 +121,16 @@ WRONG = {
         "a == b accepted": _uniform(
             "    return np.clip((x - a) / (b - a), 0.0, 1.0)",
             check="\n    if np.any(np.asarray(a) > np.asarray(b)):\n        raise ValueError('need a < b')\n"),
+        "multiplies by indicators: 0 * inf is nan": _uniform(
+            "    return ((x >= a) & (x <= b)) * (x - a) / (b - a) + (x > b)"),
+        "0 outside [a, b], like the density": _uniform(
+            "    return np.where((x >= a) & (x <= b), (x - a) / (b - a), 0.0)"),
+        "no np.asarray: a list x raises TypeError": (
+            "def uniform_cdf(x, a, b):" + _CHECK_A_B + "    return np.clip((x - a) / (b - a), 0.0, 1.0)\n"),
+        "Python `if a >= b`: arrays a and b raise": _uniform(
+            "    return np.clip((x - a) / (b - a), 0.0, 1.0)",
+            check="\n    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+                  "    if a >= b:\n        raise ValueError('need a < b')\n"),
     },
     "softmax": {
         "max and sum over the whole batch (the draft)": _softmax(
@@ -110,6 +145,12 @@ WRONG = {
         "log-softmax instead of softmax": _softmax(
             "    s = z - np.max(z, axis=axis, keepdims=True)\n"
             "    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))"),
+        "no keepdims: a batch does not broadcast": _softmax(
+            "    e = np.exp(z - np.max(z, axis=axis))\n    return e / np.sum(e, axis=axis)"),
+        "no np.asarray: a list has no .max()": (
+            "def softmax(logits, axis=-1):\n"
+            "    e = np.exp(logits - logits.max(axis=axis, keepdims=True))\n"
+            "    return e / e.sum(axis=axis, keepdims=True)\n"),
     },
     "sample_categorical": {
         "searchsorted on probs instead of the CDF": _sampler(
@@ -127,5 +168,17 @@ WRONG = {
             "    if np.any(probs < 0) or abs(probs.sum() - 1) > 1e-8 or probs.ndim != 1:\n"
             "        raise ValueError('probs')\n"
             "    return np.searchsorted(np.cumsum(probs), rng.random(n), side='right')", check="\n"),
+        "isinstance(n, int) rejects np.int64": _sampler(
+            "    return np.searchsorted(np.cumsum(probs), rng.random(n), side='right')",
+            check=_CHECK_PROBS.replace("(int, np.integer)", "int")),
+        "n = 0 rejected": _sampler(
+            "    return np.searchsorted(np.cumsum(probs), rng.random(n), side='right')",
+            check=_CHECK_PROBS.replace("n < 0", "n <= 0")),
+        "one uniform for all n draws": _sampler(
+            "    return np.full(n, np.searchsorted(np.cumsum(probs), rng.random(), side='right'))"),
+        "the global np.random instead of rng": _sampler(
+            "    return np.searchsorted(np.cumsum(probs), np.random.random(n), side='right')"),
+        "uniforms sorted first": _sampler(
+            "    return np.searchsorted(np.cumsum(probs), np.sort(rng.random(n)), side='right')"),
     },
 }
