@@ -360,3 +360,102 @@ def test_points_add_up():
     points = {gid: c.metadata.nbgrader["points"] for gid, c in grade_cells(read_notebook(notebook_path(LAB))).items()}
     assert points == {"test_entropy": 3, "test_cross_entropy_dist": 3, "test_kl_divergence": 4,
                       "test_gaussian_kl": 4}
+
+
+# --- what the text says about PyTorch, differential entropy and the answers to its questions ----------------------
+
+
+def test_pytorch_kl_div_is_batchmean_kl_with_log_q_first(solution, torch):
+    """Question 3: F.kl_div(input=log q, target=p, reduction='batchmean') is the mean over the rows of KL(p ‖ q);
+    'sum' is their sum; the default 'mean' divides by N·K and warns; target zeros give 0 (xlogy)."""
+    import warnings
+
+    functional = torch.nn.functional
+    p, q = dirichlet(31, 5, 16, zeros=True), dirichlet(32, 5, 16)
+    kl = solution["kl_divergence"](p, q)
+    log_q, target = torch.log(torch.tensor(q)), torch.tensor(p)
+    assert functional.kl_div(log_q, target, reduction="batchmean").item() == pytest.approx(kl.mean(), rel=1e-12)
+    assert functional.kl_div(log_q, target, reduction="sum").item() == pytest.approx(kl.sum(), rel=1e-12)
+    np.testing.assert_allclose(functional.kl_div(log_q, target, reduction="none").sum(-1).numpy(), kl, rtol=1e-12)
+    with pytest.warns(UserWarning, match="batchmean"):
+        mean = functional.kl_div(log_q, target, reduction="mean").item()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = functional.kl_div(log_q, target).item()
+    assert mean == default == pytest.approx(kl.sum() / p.size, rel=1e-12)
+    assert mean != pytest.approx(kl.mean())
+    # with the arguments the other way round it is KL(q ‖ p): the first argument of kl_divergence is target
+    p_positive = dirichlet(33, 5, 16)
+    swapped = functional.kl_div(torch.log(torch.tensor(p_positive)), torch.tensor(q), reduction="batchmean").item()
+    assert swapped == pytest.approx(solution["kl_divergence"](q, p_positive).mean(), rel=1e-12)
+    assert swapped != pytest.approx(solution["kl_divergence"](p_positive, q).mean(), rel=1e-3)
+
+
+def test_pytorch_losses_take_input_then_target(torch):
+    """Question 3's answer: PyTorch's functional losses take (input, target), the reverse of (y_true, prediction)."""
+    import inspect
+
+    functional = torch.nn.functional
+    for loss in (functional.kl_div, functional.cross_entropy, functional.binary_cross_entropy, functional.mse_loss):
+        assert list(inspect.signature(loss).parameters)[:2] == ["input", "target"], loss.__name__
+
+
+def test_the_text_states_what_pytorch_needs(nb):
+    text = markdown_text(nb)
+    assert "reduction='batchmean'" in text and "`input` $= \\log q$" in text and "`target` $= p$" in text
+    assert "reduction='mean'" in text and "N \\cdot K" in text
+
+
+def test_differential_entropy_claims():
+    """The forward-KL bullet: a Gaussian has differential entropy ½ log(2πeσ²), negative below σ = 0.242."""
+    for sigma in (0.1, 0.5, 2.0):
+        assert stats.norm(0.0, sigma).entropy() == pytest.approx(0.5 * np.log(2 * np.pi * np.e * sigma**2))
+    threshold = 1 / np.sqrt(2 * np.pi * np.e)
+    assert f"{threshold:.3f}" == "0.242"
+    assert stats.norm(0.0, 0.24).entropy() < 0 < stats.norm(0.0, 0.25).entropy()
+    assert stats.norm(0.0, threshold).entropy() == pytest.approx(0.0, abs=1e-15)
+
+
+def test_answers_to_the_questions(solution, nb):
+    text = markdown_text(nb)
+    assert text.count("<details><summary>Answer</summary>") == 5 and text.count("</details>") == 5
+    # 1: the smallest cross-entropy against the smoothed target is its entropy, 0.394 nats, at q = p
+    smoothed = np.array([0.9, 0.05, 0.05])
+    assert "0.394" in text and f"{stats.entropy(smoothed):.3f}" == "0.394"
+    assert solution["cross_entropy_dist"](smoothed, smoothed) == pytest.approx(stats.entropy(smoothed))
+    others = dirichlet(40, 3, 200)
+    assert np.all(solution["cross_entropy_dist"](np.broadcast_to(smoothed, others.shape), others)
+                  > stats.entropy(smoothed))
+    # 2: KL((1, 0) ‖ (0.5, 0.5)) = log 2, the other way +inf
+    assert special.rel_entr([1.0, 0.0], [0.5, 0.5]).sum() == pytest.approx(np.log(2))
+    assert special.rel_entr([0.5, 0.5], [1.0, 0.0]).sum() == np.inf
+    # 4: the prior itself has KL 0
+    assert solution["gaussian_kl"](0.0, 1.0, 0.0, 1.0) == 0.0 == quad_kl(0.0, 1.0, 0.0, 1.0)
+    # 5: maximum likelihood = moment matching, mu = -0.4 and sigma = 2.05 (the forward fit, tested above)
+    assert "$\\mu = -0.4$ and $\\sigma = 2.05$" in text
+
+
+def test_exercise_text_claims(solution, nb):
+    text = markdown_text(nb)
+    # the draft's clipping range, and what it gives
+    assert "Clipping $p$\nto $[10^{-10}, 1 - 10^{-10}]$" in text
+    clipped = np.clip([1.0, 0.0, 0.0], 1e-10, 1 - 1e-10)
+    assert f"{-np.sum(clipped * np.log(clipped)):.1e}" == "4.7e-09"
+    # a rounding error passes, a sum of 0.999 does not, NaN is rejected
+    assert "`np.full(7, 1 / 7)` sums to\n  0.9999999999999998" in text
+    assert repr(np.full(7, 1 / 7).sum()) == "np.float64(0.9999999999999998)"
+    assert solution["entropy"](np.full(7, 1 / 7)) == pytest.approx(np.log(7))
+    for bad in ([0.5, 0.499], [np.nan, 1.0]):
+        with pytest.raises(ValueError, match=r"\bp\b"):
+            solution["entropy"](bad)
+    assert not (np.nan >= 0) and not (np.nan <= 1)
+    # one way of naming KL: in words at most once, never "from ... to ..."
+    assert text.count("KL divergence of") <= 1 and not re.search(r"divergence\s+from", text)
+
+
+def test_static_figure_before_the_widget(nb):
+    ids = [cell.get("id") for cell in nb.cells]
+    figure = nb.cells[ids.index("figure-information")]
+    assert ids.index("figure-information") < ids.index("widget-information")
+    assert "draw_information_bars" in figure.source
+    assert any(output.get("data", {}).get("image/png") for output in figure.outputs)
