@@ -379,3 +379,133 @@ def test_widget_claim_underflow_between_1400_and_1500_flips():
     peak = scipy_log_likelihood(grid, data.coin_flips(first_zero, 0.8, seed=0)).max()
     assert -746.0 < peak < -744.0
     assert stats.bernoulli.entropy(0.8) == pytest.approx(0.5, abs=0.001)  # nats per flip at the peak
+
+
+# --- the claims added for the examiners' review ---------------------------------------------------------------
+
+
+def test_demo_binomial(executed):
+    """'this exact sequence' against '8 heads in any order': the C(10, 8) = 45 factor, and the same argmax."""
+    cell = "demo-binomial"
+    sequence = np.exp(stats.bernoulli.logpmf(TEN_FLIPS, 0.8).sum())
+    assert after(executed, cell, "at p = 0.8: this sequence") == pytest.approx(sequence, abs=5e-6)
+    assert after(executed, cell, "8 heads in any order") == pytest.approx(stats.binom.pmf(8, 10, 0.8), abs=5e-6)
+    assert after(executed, cell, "C(10, 8) =") == special.comb(10, 8, exact=True) == 45
+    assert after(executed, cell, "argmax over p: this sequence") == after(executed, cell, "any order", 1) == 0.8
+    p = np.linspace(0.0, 1.0, 1001)
+    assert p[np.argmax(stats.binom.pmf(8, 10, p))] == pytest.approx(0.8)
+
+
+def test_binomial_text():
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    assert "$0.8^8 \\cdot 0.2^2 \\approx 0.0067$" in text and "$\\binom{10}{8} = 45$ times that, about 0.302" in text
+    assert 0.8**8 * 0.2**2 == pytest.approx(0.0067, abs=5e-5)
+    assert stats.binom.pmf(8, 10, 0.8) == pytest.approx(0.302, abs=5e-4)
+    assert stats.binom.pmf(8, 10, 0.8) / (0.8**8 * 0.2**2) == pytest.approx(45)
+
+
+def test_demo_timing(executed):
+    """The counted log-likelihood against a loop over the flips: same values, and the loop much slower (a loose
+    bound: the ratio printed varies with the machine and its load)."""
+    cell = "demo-timing"
+    assert "same values: True" in stdout_of(executed, cell)
+    assert after(executed, cell, "the loop takes") > 10
+
+
+def test_log1p_claims():
+    """'np.log(1 - 1e-12) is -9.99978e-13, wrong from the fifth digit, where np.log1p(-1e-12) gives
+    -1.0000000000005e-12', against 50-digit decimal arithmetic on the float64 value of 1e-12."""
+    from decimal import Decimal, localcontext
+
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    assert "$-9.99978 \\times 10^{-13}$" in text and "$-1.0000000000005 \\times 10^{-12}$" in text
+    with localcontext() as context:
+        context.prec = 50
+        exact = float((1 - Decimal(1e-12)).ln())
+    assert np.log1p(-1e-12) == pytest.approx(exact, rel=1e-15) and f"{np.log1p(-1e-12):.13e}" == "-1.0000000000005e-12"
+    assert f"{np.log(1 - 1e-12):.5e}" == "-9.99978e-13"
+    assert abs(np.log(1 - 1e-12) / exact - 1) > 1e-5  # wrong from the fifth digit
+    # the visible check: 40 tails at p = 1e-12
+    assert 40 * np.log1p(-1e-12) == pytest.approx(-4e-11, rel=1e-9, abs=0.0)
+    assert 40 * np.log(1 - 1e-12) != pytest.approx(-4e-11, rel=1e-9, abs=0.0)
+
+
+def test_beta_claims():
+    """The Beta(a, b) density, mean a / (a + b) and mode (a - 1)/(a + b - 2), against scipy; the lab's numbers."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    p = np.linspace(0.0, 1.0, 100_001)
+    for a, b in [(9, 3), (10, 4), (2, 2), (1.5, 7.0)]:
+        density = p ** (a - 1) * (1 - p) ** (b - 1) / special.beta(a, b)
+        np.testing.assert_allclose(density, stats.beta.pdf(p, a, b), rtol=1e-9, atol=1e-12)
+        assert stats.beta.mean(a, b) == pytest.approx(a / (a + b))
+        assert p[np.argmax(stats.beta.pdf(p, a, b))] == pytest.approx((a - 1) / (a + b - 2), abs=1e-5)
+    np.testing.assert_allclose(stats.beta.pdf(p, 2, 2), 6 * p * (1 - p), atol=1e-12)
+    np.testing.assert_allclose(stats.beta.pdf(p, 1, 1), 1.0)
+    assert "$8/10 = 0.8$" in text and "$9/12 = 0.75$" in text and "$10/14 \\approx 0.714$" in text
+    assert stats.beta.mean(9, 3) == 9 / 12 and round(stats.beta.mean(10, 4), 3) == 0.714
+    # Beta(2, 2) prior times p^8 (1 - p)^2 is proportional to p^9 (1 - p)^3: Beta(10, 4)
+    posterior = stats.beta.pdf(p, 2, 2) * p**8 * (1 - p) ** 2
+    np.testing.assert_allclose(posterior / np.trapezoid(posterior, p), stats.beta.pdf(p, 10, 4), atol=1e-6)
+    # the Beta distribution is defined before the lab first names it
+    first_use = text.index("Beta$(")
+    assert text.index("**The Beta distribution.**") < first_use
+
+
+def test_sample_variance_means_s_squared():
+    """'Sample variance' is s^2 (n - 1) in this lab, as in the whole course: every sentence that says it names s^2
+    or says that the MLE variance is not it."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    sentences = re.split(r"(?<=[.;:])\s+", text)
+    saying = [s for s in sentences if "sample variance" in s]
+    assert saying
+    for sentence in saying:
+        assert "s^2" in sentence or "not the sample variance" in sentence, sentence
+
+
+def test_pytorch_variance_claims(torch):
+    """'torch.var (correction=1) divides by n - 1'; 'PyTorch's batch normalisation normalises with the biased
+    variance (divides by n) and keeps the unbiased one in its running average'."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    assert "`torch.var` (`correction=1`)" in text
+    assert "normalises with the biased variance (divides by $n$) and keeps the unbiased\none in its running" in text
+    x = rng.normal(3.0, 2.0, size=(64, 1))
+    tensor = torch.tensor(x)
+    assert torch.var(tensor).item() == pytest.approx(statistics.variance(x.ravel().tolist()), rel=1e-12)
+    assert torch.var(tensor, correction=0).item() == pytest.approx(statistics.pvariance(x.ravel().tolist()),
+                                                                   rel=1e-12)
+    norm = torch.nn.BatchNorm1d(1, momentum=1.0, affine=False, eps=1e-12, dtype=torch.float64)
+    out = norm.train()(tensor).detach().numpy()
+    np.testing.assert_allclose(out, (x - x.mean()) / np.sqrt(np.var(x) + 1e-12), rtol=1e-10)  # divides by n
+    assert not np.allclose(out, (x - x.mean()) / np.sqrt(np.var(x, ddof=1)), rtol=1e-4)
+    assert norm.running_var.item() == pytest.approx(np.var(x, ddof=1), rel=1e-12)  # n - 1 in the running average
+
+
+def test_check_your_understanding_answers():
+    """Every question has a collapsed answer; the numbers the answers state hold."""
+    nb = read_notebook(notebook_path(LAB))
+    (cell,) = [c for c in nb.cells if c.cell_type == "markdown" and "## Check your understanding" in c.source]
+    questions = cell.source.partition("## Check your understanding")[2].partition("## Further reading")[0]
+    assert len(re.findall(r"^\d\. ", questions, flags=re.M)) == questions.count("<details><summary>Answer</summary>") \
+        == questions.count("</details>") == 5
+    # Q3: linspace(0, 1, 11) returns 0.3 for p_hat = 0.26 (26 heads in 100); a spacing of 0.001 keeps the error
+    # below 0.001 for any data, since the concave log-likelihood is maximised on the grid next to p_hat
+    grid = np.linspace(0.0, 1.0, 11)
+    assert grid[np.argmax(scipy_log_likelihood(grid, np.r_[np.ones(26), np.zeros(74)]))] == pytest.approx(0.3)
+    fine = np.linspace(0.0, 1.0, 1001)
+    for n in (7, 100, 333, 5_000):
+        for n1 in rng.integers(0, n + 1, size=20):
+            values = special.xlogy(n1, fine) + special.xlog1py(n - n1, -fine)
+            assert abs(fine[np.argmax(values)] - n1 / n) < 0.001
+    # Q4: for two observations s^2 / sigma_hat^2 = 2, sigma_hat^2 = d^2 / 4, s^2 = d^2 / 2
+    x = rng.normal(size=2)
+    d = x[0] - x[1]
+    assert statistics.pvariance(x.tolist()) == pytest.approx(d**2 / 4)
+    assert statistics.variance(x.tolist()) == pytest.approx(d**2 / 2)
+
+
+def test_a_static_figure_before_the_widget():
+    """A static export shows the widget's picture: the cell before the widget draws it with the same helper."""
+    nb = read_notebook(notebook_path(LAB))
+    index = next(i for i, c in enumerate(nb.cells) if "likelihood_explorer(" in c.source)
+    before = nb.cells[index - 1]
+    assert before.cell_type == "code" and "likelihood_plots.draw_likelihood_curves(" in before.source

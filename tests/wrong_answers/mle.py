@@ -90,6 +90,8 @@ WRONG = {
             check=_CHECK_P_DATA.replace("    if not np.all((data == 0) | (data == 1)):\n"
                                         "        raise ValueError(\"data must contain only 0s and 1s\")\n", "")
             .replace("n1 = np.count_nonzero(data)", "n1 = data.sum()")),
+        "returns the likelihood, not its log": _log_likelihood(_EXACT + "    return np.exp(heads + tails)"),
+        "sums over the values of p as well: one number": _log_likelihood(_EXACT + "    return np.sum(heads + tails)"),
     },
     "bernoulli_mle": {
         "posterior mean under a flat prior, (n1 + 1) / (n + 2)": _mle(
@@ -106,6 +108,11 @@ WRONG = {
             "    return np.mean(data)",
             check="\n    data = np.asarray(data)\n    if data.size == 0:\n        raise ValueError('data is empty')\n"),
         "median: the most common outcome, not p": _mle("    return float(np.median(data))"),
+        "grid search on a fine grid: close to n1 / n, not exact": _mle(
+            "    grid = np.linspace(0.0, 1.0, 1001)\n    n1 = np.count_nonzero(data)\n"
+            "    with np.errstate(divide='ignore', invalid='ignore'):\n"
+            "        values = n1 * np.log(grid) + (data.size - n1) * np.log1p(-grid)\n"
+            "    return float(grid[np.argmax(values)])"),
     },
     "grid_mle": {
         "argmin (sign error)": _grid_values("    return float(grid[np.argmin(values)])"),
@@ -124,6 +131,16 @@ WRONG = {
         "result shape not checked": _grid_values(
             "    return float(grid[np.argmax(values)])",
             check_values=_CHECK_VALUES.replace(_CHECK_SHAPE, "")),
+        "last maximiser on ties": _grid_values("    return float(grid[grid.size - 1 - np.argmax(values[::-1])])"),
+        "-inf rejected like nan": _grid_values(
+            "    return float(grid[np.argmax(values)])",
+            check_values=_CHECK_VALUES.replace("np.any(np.isnan(values))", "not np.all(np.isfinite(values))")),
+        "grid not converted: a list reaches log_likelihood": _grid(
+            "    values = np.asarray(log_likelihood(grid), dtype=float)" + _CHECK_VALUES.replace("grid.shape",
+                                                                                               "np.shape(grid)")
+            + "    return float(np.asarray(grid)[np.argmax(values)])",
+            check="\n    if np.ndim(grid) != 1 or np.size(grid) == 0:\n"
+                  "        raise ValueError('grid must be a non-empty 1-D array')\n"),
     },
     "gaussian_mle": {
         "divides by n - 1 (the unbiased variance)": _gaussian(
