@@ -7,7 +7,14 @@ Modules:
     preprocessors  GuardedExecute (nbgrader's Execute with a notebook budget, output caps and a record of
                where a notebook timed out or its kernel died) and OverwriteCellsSafely
     run        the parallel grading run: workers, progress, resume
-    reports    grades CSV, per-exercise summary with a figure
+    staging    a submission folder copied as plain files only, for nbgrader to grade from
+    repair     the lab's cells restored in a submission (copied, deleted, retyped cells; edited metadata)
+    trusted    test cells judged in the grader, calling the student's functions in the kernel
+    sandbox    the bubblewrap sandbox for the student's kernel
+    reports    grades CSV, per-exercise summary with a figure and every named check's pass rate
     feedback   student feedback HTML without hidden tests
+    collect    a Canvas or Moodle export into submitted/
+    export     grades and feedback back in the platform's import format
+    similarity the most similar pairs of answer cells, with copydetect
     cli        the command line
 """

@@ -54,7 +54,7 @@ RESUBMITTED = re.compile(r"(?:-\d+| \(\d+\))$")  # Canvas's "-1", a browser's " 
 class CanvasCollector(FileNameCollectorPlugin):
     """Canvas's file names, as nbgrader's zip_collect collector plugin."""
 
-    named_regexp = (r"^(?P<prefix>(?:(?P<name>\w*?)_)?(?:(?P<late>LATE)_)?"
+    named_regexp = (r"^(?P<prefix>(?:(?P<name>\w*?)_)??(?:(?P<late>LATE)_)?"
                     r"(?P<user_id>anon_[A-Za-z0-9]+|\d+)_(?P<file_id>\d+)_)(?P<filename>[^/]+)$")
 
     def collect(self, submitted_file: str) -> dict | None:
@@ -336,9 +336,11 @@ def recorded_due_date(db_url: str, lab: str) -> dt.datetime | None:
     if db_url.startswith("sqlite:///"):
         if not Path(db_url[len("sqlite:///"):].split("?")[0]).is_file():
             return None
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    with Gradebook(db_url) as gradebook:
+    from grading.export import open_gradebook
+
+    with open_gradebook(db_url) as gradebook:
         try:
             return gradebook.find_assignment(lab).duedate
         except MissingEntry:

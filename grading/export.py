@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +56,15 @@ class Export:
     left_out: list[tuple[str, str]] = field(default_factory=list)
 
 
+def open_gradebook(db_url: str) -> Gradebook:
+    """nbgrader's gradebook; it runs ``alembic`` by name to set up a new one, so this venv's bin goes on PATH."""
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return Gradebook(db_url)
+
+
 def gradebook_grades(db_url: str, lab: str) -> list[Grade]:
     """Every submission of ``lab`` in the gradebook, scored as ``nbgrader export`` scores it."""
-    with Gradebook(db_url) as gradebook:
+    with open_gradebook(db_url) as gradebook:
         assignment = gradebook.find_assignment(lab)
         return [Grade(s.student.id, max(0.0, s.score - (s.late_submission_penalty or 0.0)), assignment.max_score,
                       s.late_submission_penalty or 0.0) for s in gradebook.assignment_submissions(lab)]
@@ -69,10 +77,16 @@ def _points(grade: Grade, points: float | None) -> str:
     return f"{round(value, 2):g}"
 
 
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def moodle_date(when: dt.datetime) -> str:
-    """A date as Moodle writes it in a worksheet ("Tuesday, 5 March 2024, 2:07 PM"), which it reads back."""
-    return when.strftime("%A, ") + f"{when.day} " + when.strftime("%B %Y, ") + \
-        f"{when.hour % 12 or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+    """A date as Moodle writes it in a worksheet in English ("Tuesday, 5 March 2024, 2:07 PM"), which it reads back
+    (whatever the locale of this machine)."""
+    return (f"{DAYS[when.weekday()]}, {when.day} {MONTHS[when.month - 1]} {when.year}, "
+            f"{when.hour % 12 or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}")
 
 
 def export(root: Path, lab: str, to: str, grades: list[Grade], *, out: Path | None = None,

@@ -1,9 +1,10 @@
 """Which submissions of a lab are suspiciously alike (``python -m grading similarity LAB``).
 
 Only what students wrote is compared: the code of the lab's answer cells (nbgrader ``solution`` cells, found by
-their grade id), with every fingerprint of the released lab's own code removed as boilerplate, so the function
-signatures, docstrings and stubs the instructor wrote never count. Fingerprints are copydetect's (winnowing over
-Pygments tokens, with names, strings and comments normalised away, so renaming variables does not hide a copy).
+their grade id) without the lines the released cell already has, and with every fingerprint of the released lab's
+code removed as boilerplate, so the function signatures, docstrings and stubs the instructor wrote never count.
+Fingerprints are copydetect's (winnowing over Pygments tokens, with names, strings and comments normalised away,
+so renaming variables does not hide a copy).
 
 A pair's score is the share of the smaller answer set (in tokens) that also appears in the other, summed over the
 exercises; answers shorter than copydetect's noise threshold (``noise`` characters after normalisation, such as a
@@ -32,8 +33,9 @@ NOISE = 40  # copydetect's noise threshold: shortest match (in normalised charac
 GUARANTEE = 50  # copydetect's guarantee threshold: every match this long is found (sets the winnowing window)
 
 
-def answer_cells(path: Path, grade_ids: list[str]) -> dict[str, str]:
-    """The source of each answer cell (by grade id) of a notebook; {} if it cannot be read."""
+def answer_cells(path: Path, release: dict[str, str]) -> dict[str, str]:
+    """What the student wrote in each answer cell (by grade id) of a notebook: the cell's code without the lines
+    the released cell already has (signature, docstring, stub); {} if the notebook cannot be read."""
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError, AttributeError):
@@ -41,18 +43,20 @@ def answer_cells(path: Path, grade_ids: list[str]) -> dict[str, str]:
     found = {}
     for cell in cells if isinstance(cells, list) else []:
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
-        if cell.get("cell_type") == "code" and meta.get("grade_id") in grade_ids:
+        if cell.get("cell_type") == "code" and meta.get("grade_id") in release:
             source = cell.get("source", "")
-            found[meta["grade_id"]] = "".join(source) if isinstance(source, list) else str(source)
+            source = "".join(source) if isinstance(source, list) else str(source)
+            given = {line.strip() for line in release[meta["grade_id"]].splitlines()}
+            found[meta["grade_id"]] = "\n".join(line for line in source.splitlines() if line.strip() not in given)
     return found
 
 
-def release_code(path: Path) -> tuple[list[str], list[str]]:
-    """(grade ids of the answer cells, the source of every code cell) of the released lab."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    ids = [c["metadata"]["nbgrader"]["grade_id"] for c in cells
-           if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution")]
-    return ids, ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+def release_code(path: Path) -> tuple[dict[str, str], list[str]]:
+    """(the source of each answer cell by grade id, the source of every code cell) of the released lab."""
+    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    return answers, ["".join(c["source"]) for c in cells]
 
 
 def _fingerprint(code: str, name: str, boilerplate) -> CodeFingerprint:
@@ -135,13 +139,13 @@ def figure(pairs: list[Pair], flagged: float) -> bytes:
 def report(root: Path, lab: str, *, top: int = 10, flagged: float = 0.3) -> tuple[Path, list[Pair], list[str]]:
     """Compare every submission of ``lab`` and write ``reports/<lab>-similarity.html``; returns the report, the
     pairs (most similar first) and the students whose notebook gave no answer code to compare."""
-    grade_ids, sources = release_code(root / "labs" / lab / f"{lab}.ipynb")
+    release, sources = release_code(root / "labs" / lab / f"{lab}.ipynb")
     submitted = root / "submitted"
     students = sorted(p.name for p in submitted.iterdir() if (p / lab / f"{lab}.ipynb").is_file()) \
         if submitted.is_dir() else []
-    answers = {s: answer_cells(submitted / s / lab / f"{lab}.ipynb", grade_ids) for s in students}
+    answers = {s: answer_cells(submitted / s / lab / f"{lab}.ipynb", release) for s in students}
     empty = [s for s, cells in answers.items() if not cells]
-    pairs = compare({s: c for s, c in answers.items() if c}, grade_ids, boilerplate_hashes(sources))
+    pairs = compare({s: c for s, c in answers.items() if c}, list(release), boilerplate_hashes(sources))
     path = root / "reports" / f"{lab}-similarity.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_page(lab, pairs, top, flagged, empty), encoding="utf-8")
