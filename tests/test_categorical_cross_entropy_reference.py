@@ -325,3 +325,232 @@ def test_numbers_printed_by_the_demos(executed):
     entropies = [numbers_in(line)[11] for line in lines[:3]]
     assert entropies == sorted(entropies), "the entropy rises with T, as the lab says"
     assert numbers_in(lines[3])[-1] == pytest.approx(np.log(5), abs=5e-5)
+
+
+# ---------------------------------------------------------------- the worked example, far-apart logits, temperature
+
+
+def test_worked_example_by_hand():
+    """Part C's worked example: logits (2.0, 1.0, 0.1), true class 0, every number the markdown states."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    z = np.array([2.0, 1.0, 0.1])
+    exps, total = np.exp(z), np.exp(z).sum()
+    q = special.softmax(z)
+    stated = {
+        "e^{2.0} = 7.389": f"{exps[0]:.3f}", "e^{1.0} = 2.718": f"{exps[1]:.3f}", "e^{0.1} = 1.105": f"{exps[2]:.3f}",
+        "sum is $11.213": f"{total:.3f}", "= (0.659, 0.242, 0.099)": ", ".join(f"{v:.3f}" for v in q),
+        r"-\log 0.659 = 0.417": f"{-np.log(q[0]):.3f}", r"\log 11.213 - 2.0": f"{total:.3f}",
+        "= 2.417 - 2.0 = 0.417": f"{np.log(total):.3f} - 2.0 = {special.logsumexp(z) - z[0]:.3f}",
+        "2.417 - 0.1 = 2.317": f"{np.log(total):.3f} - 0.1 = {special.logsumexp(z) - z[2]:.3f}",
+        "`cross_entropy(0, [2.0, 1.0, 0.1])` is 0.417": f"{special.logsumexp(z) - z[0]:.3f}",
+    }
+    for claim, value in stated.items():
+        assert claim in text, f"{claim!r} is no longer in the lab: update this test"
+        assert value in claim, f"the lab states {claim!r}, scipy gives {value}"
+    assert f"{-np.log(0.659):.3f}" == "0.417"  # by hand, with the rounded q_0
+    assert -special.log_softmax(z)[0] == pytest.approx(special.logsumexp(z) - z[0], rel=1e-15)
+
+
+def test_worked_example_printed(executed):
+    lines = stdout_of(executed, "demo-worked-example").strip().splitlines()
+    z = np.array([2.0, 1.0, 0.1])
+    np.testing.assert_allclose(numbers_in(lines[0]), np.round(special.softmax(z), 3))
+    assert numbers_in(lines[1])[-1] == pytest.approx(0.417, abs=5e-4)
+    assert numbers_in(lines[2])[-1] == pytest.approx(special.logsumexp(z) - z[0], abs=5e-5)
+    assert numbers_in(lines[3])[-1] == pytest.approx(special.logsumexp(z) - z[2], abs=5e-5)
+
+
+def test_far_apart_logits_cost_the_gap(solution):
+    """'every term but the largest's is below e^-40 = 4e-18, so (for a handful of classes) the log adds less than
+    1e-16, too little to change a gap of 1 or more ... for the class with the largest logit it is below 1e-16'."""
+    text = markdown_text(read_notebook(notebook_path(LAB)))
+    assert r"e^{-40} \approx 4 \times 10^{-18}" in text and f"{np.exp(-40):.0e}" == "4e-18"
+    assert "for the class with the largest logit it is below $10^{-16}$" in text
+    for k in range(2, 11):
+        z = np.concatenate([[0.0], np.full(k - 1, -40.0)])
+        assert 0 < special.logsumexp(z) < 1e-16  # the loss of the class with the largest logit
+        for gap in (40.0, 123.5, 1000.0):  # every other logit, the true class too, 40 or more below the largest
+            shifted = np.concatenate([[gap], np.full(k - 1, gap - 40.0), [0.0]])  # true class: the last, logit 0
+            assert special.logsumexp(shifted) - shifted[-1] == gap
+    f = solution["cross_entropy"]
+    # the values the visible checks use
+    far = np.array([[-500.0, 500.0, 0.0, 1.0], [800.0, -800.0, 0.0, 2.0]])
+    assert list(special.logsumexp(far, axis=-1)) == [500.0, 800.0]
+    np.testing.assert_array_equal(f(np.array([0, 2]), far, reduction="none"), [1000.0, 800.0])
+    assert f(np.array([[0.5, 0.5, 0.0, 0.0]]), far[:1], reduction="none")[0] == 500.0
+    assert f(1, np.array([1000.0, 0.0])) == 1000.0 and f(0, np.array([1000.0, 0.0])) == 0.0
+
+
+def test_training_at_temperature_against_autograd(torch, solution, executed):
+    """The gradient of cross_entropy(y, z / T) with respect to z is (softmax(z / T) - 1_y) / T, bounded by 1 / T;
+    the demo prints it for a confidently wrong example."""
+    F = torch.nn.functional
+    grad, loss = solution["cross_entropy_grad"], solution["cross_entropy"]
+    z = np.array([2.0, 1.0, -1.0])
+    lines = stdout_of(executed, "demo-temperature-gradient").strip().splitlines()
+    assert len(lines) == 3
+    for line, temperature in zip(lines, (0.1, 1.0, 10.0), strict=True):
+        logits = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+        torch_loss = F.cross_entropy(logits / temperature, torch.tensor(2))
+        torch_loss.backward()
+        expected = logits.grad.numpy()
+        np.testing.assert_allclose(grad(2, z / temperature) / temperature, expected, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose((special.softmax(z / temperature) - np.eye(3)[2]) / temperature, expected,
+                                   rtol=1e-12, atol=1e-15)
+        assert np.abs(expected).max() <= 1 / temperature
+        printed = numbers_in(line)
+        assert printed[0] == temperature
+        assert printed[1] == pytest.approx(torch_loss.item(), abs=5e-5)
+        assert printed[1] == pytest.approx(loss(2, z / temperature), abs=5e-5)
+        np.testing.assert_allclose(printed[2:5], expected, atol=5e-5)
+        assert printed[5] == pytest.approx(np.abs(expected).max(), abs=5e-5)
+        assert printed[-1] == pytest.approx(1 / temperature)  # "(bound 1/T = ...)"
+    # "10 at T = 0.1": the confidently wrong example nearly reaches the bound
+    assert numbers_in(lines[0])[5] == pytest.approx(10.0, abs=1e-3)
+    # autograd at a random batch and temperature: the chain rule holds for the mean too
+    zb = rng.normal(0, 3, size=(6, 5))
+    yb = rng.integers(0, 5, size=6)
+    for temperature in (0.07, 0.5, 4.0):
+        logits = torch.tensor(zb, requires_grad=True)
+        F.cross_entropy(logits / temperature, torch.tensor(yb)).backward()
+        np.testing.assert_allclose(grad(yb, zb / temperature) / temperature, logits.grad.numpy(), rtol=1e-10,
+                                   atol=1e-15)
+        assert np.abs(logits.grad.numpy()).max() * 6 <= 1 / temperature
+
+
+# ---------------------------------------------------------------- what the lab says about PyTorch (against PyTorch)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_pytorch_cross_entropy_with_int64_indices(torch, solution, reduction):
+    """F.cross_entropy(input=logits, target=int64 indices) == cross_entropy(labels, logits), the lab's snippet."""
+    F = torch.nn.functional
+    f = solution["cross_entropy"]
+    for n, k, scale in ((1, 2, 1.0), (50, 7, 3.0), (7, 7, 2.0), (4, 3, 500.0)):
+        logits = rng.normal(0, scale, size=(n, k))
+        labels = rng.integers(0, k, size=n)
+        ours = f(labels, logits, reduction=reduction)
+        theirs = F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(labels, dtype=torch.int64),
+                                 reduction=reduction).numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-13)
+    logits, labels = rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)
+    default = F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(labels))  # reduction='mean' by default
+    assert default.item() == pytest.approx(f(labels, logits), rel=1e-12)
+    assert default.item() == pytest.approx(f(labels, logits, reduction="none").mean(), rel=1e-12)
+
+
+def test_pytorch_cross_entropy_with_probabilities_and_label_smoothing(torch, solution):
+    """Probabilities of the logits' shape (one-hot or soft labels) give -sum_k y_k log softmax(z)_k; label_smoothing=ε
+    trains against (1 - ε) 1_y + ε / K."""
+    F = torch.nn.functional
+    f = solution["cross_entropy"]
+    logits = rng.normal(0, 3, size=(30, 5))
+    labels = rng.integers(0, 5, size=30)
+    for target in (rng.dirichlet(np.ones(5), size=30), np.eye(5)[labels]):
+        for reduction in REDUCTIONS:
+            theirs = F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(target), reduction=reduction).numpy()
+            np.testing.assert_allclose(f(target, logits, reduction=reduction), theirs, rtol=1e-12, atol=1e-13)
+    for epsilon in (0.1, 0.3):
+        smoothed = (1 - epsilon) * np.eye(5)[labels] + epsilon / 5
+        theirs = F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(labels), label_smoothing=epsilon)
+        assert theirs.item() == pytest.approx(f(smoothed, logits), rel=1e-12)
+
+
+def test_pytorch_argument_order_and_index_dtype(torch):
+    """The course's order (labels first) raises in PyTorch; int32 indices raise; int64 indices work."""
+    F = torch.nn.functional
+    logits = torch.tensor([[2.0, 0.5, -1.0], [0.0, 3.0, 1.0]])
+    labels = torch.tensor([0, 1])
+    assert labels.dtype == torch.int64
+    F.cross_entropy(logits, labels)
+    with pytest.raises((RuntimeError, NotImplementedError)):
+        F.cross_entropy(labels, logits)
+    with pytest.raises(RuntimeError, match="Long"):
+        F.cross_entropy(logits, labels.to(torch.int32))
+
+
+def test_pytorch_differences_from_the_course(torch, solution):
+    """PyTorch does not check that probabilities sum to 1 (the course raises), and gives nan where a probability 0
+    meets a logit -inf (the course counts 0 log 0 = 0)."""
+    F = torch.nn.functional
+    f = solution["cross_entropy"]
+    unnormalised = np.array([[0.5, 0.2, 0.1]])
+    theirs = F.cross_entropy(torch.zeros(1, 3, dtype=torch.float64), torch.as_tensor(unnormalised))
+    assert np.isfinite(theirs.item()) and theirs.item() == pytest.approx(0.8 * np.log(3.0), rel=1e-12)
+    with pytest.raises(ValueError, match=r"\by_true\b"):
+        f(unnormalised, np.zeros((1, 3)))
+    masked = np.array([[3.0, -np.inf, 1.0]])
+    one_hot_row = np.array([[1.0, 0.0, 0.0]])
+    assert np.isnan(F.cross_entropy(torch.as_tensor(masked), torch.as_tensor(one_hot_row)).item())
+    assert f(one_hot_row, masked) == pytest.approx(-special.log_softmax([3.0, -np.inf, 1.0])[0], rel=1e-14)
+    # with an index target PyTorch is finite too
+    assert F.cross_entropy(torch.as_tensor(masked), torch.tensor([0])).item() == pytest.approx(f(0, masked[0]))
+
+
+def test_pytorch_puts_the_classes_on_axis_1(torch, solution):
+    F = torch.nn.functional
+    f = solution["cross_entropy"]
+    logits = rng.normal(0, 2, size=(4, 5, 6))  # (N, K, d)
+    labels = rng.integers(0, 5, size=(4, 6))
+    theirs = F.cross_entropy(torch.as_tensor(logits), torch.as_tensor(labels), reduction="none").numpy()
+    ours = f(labels, np.moveaxis(logits, 1, -1), reduction="none")
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-13)
+
+
+def test_pytorch_given_probabilities_as_input(torch):
+    """Check your understanding 2: F.cross_entropy(softmax(z), y) raises nothing, and its loss cannot fall below
+    log(1 + (K - 1)/e), 1.46 nats for K = 10, reached by a perfect, confident prediction."""
+    F = torch.nn.functional
+    bound = np.log(1 + 9 / np.e)
+    assert f"{bound:.2f}" == "1.46"
+    z = torch.as_tensor(rng.normal(0, 10, size=(200, 10)))
+    labels = torch.as_tensor(rng.integers(0, 10, size=200))
+    losses = F.cross_entropy(torch.softmax(z, dim=-1), labels, reduction="none").numpy()
+    assert np.all(losses >= bound - 1e-12)
+    perfect = torch.zeros(1, 10, dtype=torch.float64)
+    perfect[0, 3] = 1.0  # softmax of a confident, right prediction
+    assert F.cross_entropy(perfect, torch.tensor([3])).item() == pytest.approx(bound, rel=1e-12)
+    assert "1.46 nats for $K = 10$" in markdown_text(read_notebook(notebook_path(LAB)))
+
+
+def test_gradient_matches_autograd(torch, solution):
+    F = torch.nn.functional
+    grad = solution["cross_entropy_grad"]
+    z = rng.normal(0, 3, size=(8, 5))
+    for target in (rng.integers(0, 5, size=8), rng.dirichlet(np.ones(5), size=8)):
+        logits = torch.tensor(z, requires_grad=True)
+        F.cross_entropy(logits, torch.as_tensor(target)).backward()
+        np.testing.assert_allclose(grad(target, z), logits.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+# ---------------------------------------------------------------- check your understanding: the answers' numbers
+
+
+def test_answers_to_check_your_understanding(solution):
+    nb = read_notebook(notebook_path(LAB))
+    (cell,) = [c for c in nb.cells if c.get("id") == "cell-understanding"]
+    text = cell.source
+    assert text.count("<details><summary>Answer</summary>") == 5 and text.count("</details>") == 5
+    # 1. log 1000
+    assert r"$\log 1000 = 6.908$" in text and f"{np.log(1000):.3f}" == "6.908"
+    # 3. labels [2, 0, 1] times log q of shape (3, 3) broadcast along the last axis
+    z = rng.normal(size=(3, 3))
+    log_q = special.log_softmax(z, axis=-1)
+    labels = np.array([2, 0, 1])
+    broadcast = -np.sum(labels * log_q, axis=-1)
+    np.testing.assert_allclose(broadcast, -(2 * log_q[:, 0] + log_q[:, 2]))
+    assert not np.allclose(broadcast, solution["cross_entropy"](labels, z, reduction="none"))
+    # 4. label smoothing, eps = 0.1, K = 5: the best loss is the entropy of the smoothed label, at q = y
+    smoothed = 0.9 * np.eye(5)[0] + 0.1 / 5
+    assert smoothed[0] == pytest.approx(0.92) and smoothed[1] == pytest.approx(0.02)
+    entropy = stats.entropy(smoothed)
+    assert f"{entropy:.3f}" == "0.390" and "= 0.390$ nats" in text
+    assert solution["cross_entropy"](smoothed, np.log(smoothed)) == pytest.approx(entropy, rel=1e-12)
+    for _ in range(20):  # no logits do better
+        assert solution["cross_entropy"](smoothed, rng.normal(0, 3, size=5)) > entropy
+    # 5. at T = 0.01 the gradient bound 1/T is 100; right examples get almost nothing, wrong ones nearly 1/T
+    z = np.array([2.0, 1.0, -1.0])
+    right = solution["cross_entropy_grad"](0, z / 0.01) / 0.01
+    wrong = solution["cross_entropy_grad"](2, z / 0.01) / 0.01
+    assert np.abs(right).max() < 1e-30 and np.abs(wrong).max() == pytest.approx(100.0, rel=1e-12)
+    assert "$1/T = 100$" in text

@@ -107,6 +107,17 @@ WRONG = {
         "log base 2": _log_softmax(
             "    s = z - np.max(z, axis=axis, keepdims=True)\n"
             "    return (s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))) / np.log(2)"),
+        "returns the softmax, not its log": _log_softmax(
+            "    e = np.exp(z - np.max(z, axis=axis, keepdims=True))\n"
+            "    return e / np.sum(e, axis=axis, keepdims=True)"),
+        "only the maximum subtracted: the log of the sum left out": _log_softmax(
+            "    return z - np.max(z, axis=axis, keepdims=True)"),
+        "max and sum over the whole array (the draft's softmax)": _log_softmax(
+            "    s = z - np.max(z)\n    return s - np.log(np.sum(np.exp(s)))"),
+        "no np.asarray: a list has no .max()": (
+            "def log_softmax(logits, axis=-1):\n"
+            "    s = logits - logits.max(axis=axis, keepdims=True)\n"
+            "    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))\n"),
     },
     "one_hot": {
         "np.eye indexing, labels unchecked: -1 wraps to the last class": _one_hot(
@@ -123,6 +134,31 @@ WRONG = {
             "    labels = np.asarray(labels)\n"
             "    if np.any((labels < 0) | (labels > num_classes)):\n        raise ValueError('labels out of range')\n"
             "    return np.eye(num_classes)[labels]", check=_CHECK_NUM_CLASSES),
+        "only the upper bound checked: a negative label picks a class from the end": _one_hot(
+            "    labels = np.asarray(labels)\n"
+            "    if np.any(labels >= num_classes):\n        raise ValueError('labels out of range')\n"
+            "    return np.eye(num_classes)[labels]", check=_CHECK_NUM_CLASSES),
+        "isinstance(num_classes, int): np.int64 rejected": _one_hot(
+            "    return np.eye(num_classes)[labels]",
+            check="\n    if not isinstance(num_classes, int) or num_classes < 1:\n"
+                  "        raise ValueError('num_classes must be a positive integer')\n" + _CHECK_LABELS),
+        "range checked with labels.min() and labels.max(): fails on an empty array": _one_hot(
+            "    return np.eye(num_classes)[labels]",
+            check=_CHECK_NUM_CLASSES + "\n    labels = np.asarray(labels)\n"
+                  "    if labels.min() < 0 or labels.max() >= num_classes:\n"
+                  "        raise ValueError('labels out of range')\n"),
+        "dtype compared with np.int64: uint8 labels rejected": _one_hot(
+            "    return np.eye(num_classes)[labels]",
+            check=_CHECK_NUM_CLASSES + "\n    labels = np.asarray(labels)\n"
+                  "    if labels.size and labels.dtype != np.int64:\n"
+                  "        raise ValueError('labels must be integers')\n"
+                  "    if np.any((labels < 0) | (labels >= num_classes)):\n"
+                  "        raise ValueError('labels out of range')\n"),
+        "float labels accepted: the comparison with arange never fails": _one_hot(
+            "    return (labels[..., None] == np.arange(num_classes)).astype(float)",
+            check=_CHECK_NUM_CLASSES + "\n    labels = np.asarray(labels)\n"
+                  "    if np.any((labels < 0) | (labels >= num_classes)):\n"
+                  "        raise ValueError('labels out of range')\n"),
     },
     "cross_entropy": {
         "log of a stable softmax: inf at huge logits": _cross_entropy(
@@ -149,6 +185,35 @@ WRONG = {
             "    losses = products.sum(axis=-1)",
             reduce="\n    if reduction == 'none':\n        return losses\n"
                    "    return float(np.sum(losses)) if reduction == 'sum' else float(np.mean(products))\n"),
+        "sign flipped: log q_y instead of -log q_y": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)"),
+        "no sum over the classes: 'none' returns (N, K)": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -target * np.where(target > 0, log_q, 0.0)"),
+        "naive softmax without the maximum: exp overflows": _cross_entropy(
+            "    e = np.exp(z)\n    q = e / e.sum(axis=-1, keepdims=True)\n"
+            "    losses = -np.sum(target * np.log(q), axis=-1)"),
+        "0 log 0 computed literally: nan at a masked logit": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * log_q, axis=-1)"),
+        "unknown reduction treated as 'mean'": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)",
+            parse=_PARSE.replace("    if reduction not in (\"mean\", \"sum\", \"none\"):\n"
+                                 "        raise ValueError(\"reduction must be 'mean', 'sum' or 'none'\")\n", "")),
+        "labels of length K taken as probabilities: (N,) indices misread when N = K": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)",
+            parse=_PARSE.replace("    if y.shape == z.shape:", "    if y.shape[-1:] == (K,):")),
+        "logits.astype without np.asarray: a list of logits fails": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)",
+            parse=_PARSE.replace("    z = np.asarray(logits, dtype=float)\n", "    z = logits.astype(float)\n")),
+        "negative indices unchecked: -1 picks the last class": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)",
+            parse=_PARSE.replace("np.any((y < 0) | (y >= K))", "np.any(y >= K)").replace(
+                "    target = y if probs else one_hot(y, K)\n",
+                "    target = y if probs else np.eye(K)[y]\n")),
+        "probabilities not validated": _cross_entropy(
+            _STABLE_LOG_Q + "    losses = -np.sum(target * np.where(target > 0, log_q, 0.0), axis=-1)",
+            parse=_PARSE.replace(
+                "        if np.any((y < 0) | (y > 1)) or not np.allclose(y.sum(axis=-1), 1.0, atol=1e-6):\n"
+                "            raise ValueError(\"y_true: invalid probabilities\")\n", "")),
     },
     "cross_entropy_grad": {
         "gradient of the sum: no 1/N": _grad("    return q - target"),
@@ -164,5 +229,13 @@ WRONG = {
             "    z = np.asarray(logits, dtype=float)\n    y = np.asarray(y_true)\n"
             "    if y.shape != z.shape[:-1]:\n        raise ValueError('y_true must have shape logits.shape[:-1]')\n"
             "    return (np.exp(log_softmax(z, axis=-1)) - one_hot(y, z.shape[-1])) / (z.size // z.shape[-1])\n"),
+        "N = len(logits): one example of shape (K,) divided by K": _grad("    return (q - target) / len(z)"),
+        "labels of length K taken as probabilities: (N,) indices misread when N = K": _grad(
+            "    return (q - target) / N",
+            parse=_PARSE_GRAD.replace("    if y.shape == z.shape[:-1]:", "    if y.shape[-1:] == (K,):\n"
+                                      "        target = y.astype(float)\n"
+                                      "        if np.any((target < 0) | (target > 1)):\n"
+                                      "            raise ValueError('y_true: invalid probabilities')\n"
+                                      "    elif y.shape == z.shape[:-1]:")),
     },
 }
