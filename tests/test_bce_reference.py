@@ -1,12 +1,11 @@
 """Lab 6 (06_bce) against independent references: the solution's graded functions against scipy and
-scikit-learn on many inputs, and every number the lab prints or states against scipy.
-
-PyTorch is not installed; where the lab follows PyTorch, its formula is stated here and checked against
-scipy or a closed form:
-- ``F.binary_cross_entropy(p, y)``: l = -(y * max(log p, -100) + (1 - y) * max(log1p(-p), -100))
-  (aten/src/ATen/native/Loss.cpp, CPU kernel), then the reduction;
-- ``F.binary_cross_entropy_with_logits(z, y)``: l = max(z, 0) - z y + log(1 + exp(-|z|)), which equals
-  -(y log sigmoid(z) + (1 - y) log sigmoid(-z)) = scipy's -(y log_expit(z) + (1 - y) log_expit(-z)).
+scikit-learn on many inputs, every number the lab prints or states against scipy, and every statement it makes
+about PyTorch against PyTorch (the ``torch`` fixture):
+- ``F.binary_cross_entropy(input=p, target=y)``: l = -(y max(log p, -100) + (1 - y) max(log1p(-p), -100)),
+  arguments (input, target), default reduction 'mean', floating tensors of one dtype;
+- ``F.binary_cross_entropy_with_logits(input=z, target=y)``: (1 - y) z - logsigmoid(z), which agrees with
+  TensorFlow's documented max(z, 0) - z y + log(1 + exp(-|z|)) to rounding, is exact at extreme logits, accepts
+  soft labels, and loses the relative precision of tiny losses (0 at y = 0, z = -40).
 """
 
 from __future__ import annotations
@@ -320,7 +319,9 @@ def test_no_errors_and_every_exercise_passes(executed):
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     for name in ("sigmoid", "binary_cross_entropy", "binary_cross_entropy_with_logits", "bce_grad_logits"):
-        assert "all visible checks passed" in stdout_of(executed, f"test-{name.replace('_', '-')}")
+        report = stdout_of(executed, f"test-{name.replace('_', '-')}")
+        assert report.startswith(f"{name}: visible checks") and "\N{HEAVY BALLOT X}" not in report, report
+        assert report.count("\N{HEAVY CHECK MARK}") >= 3, report
 
 
 def test_demo_sigmoid_numbers(executed):
@@ -353,8 +354,9 @@ def test_demo_clamp_numbers(executed):
 
 def test_demo_logits_numbers(executed):
     lines = printed_lines(executed, "demo-logits")
-    assert len(lines) == 3
-    for line, z in zip(lines, (-20.0, -200.0, -1000.0), strict=True):
+    assert len(lines) == 4
+    assert last_number(lines[3]) == pytest.approx(np.logaddexp(0.0, 2.0), abs=5e-7)  # the worked example
+    for line, z in zip(lines[:3], (-20.0, -200.0, -1000.0), strict=True):
         numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", line)]
         exact = -special.log_expit(z)
         through_sigmoid = min(-np.log(special.expit(z)) if special.expit(z) > 0 else np.inf, 100.0)
@@ -439,11 +441,215 @@ def test_markdown_numbers(markdown):
         assert holds, text
 
 
-def test_markdown_pytorch_formulas(markdown):
-    """The clamp and the stable form are stated as PyTorch computes them."""
+def test_markdown_formulas(markdown):
+    """The clamp as PyTorch computes it, TensorFlow's stable form and PyTorch's arrangement are stated, and the
+    two arrangements are the Bernoulli NLL of sigma(z)."""
     assert r"\max(\log p_i, -100)" in markdown and r"\max(\log(1 - p_i), -100)" in markdown
     assert r"\max(z, 0) - z\, y + \log\!\big(1 + e^{-|z|}\big)" in markdown
+    assert "This is the formula TensorFlow documents for `tf.nn.sigmoid_cross_entropy_with_logits`" in markdown
+    assert r"\ell = (1 - y)\, z - \log \sigma(z), \qquad \log\sigma(z) = \min(z, 0) - \log\!\big(1 + e^{-|z|}\big)" \
+        in markdown
+    assert "This is the formula of PyTorch" not in markdown  # the examiners' finding: it is TensorFlow's
     z = np.linspace(-50, 50, 101)
     for y in (0.0, 0.3, 1.0):
         stable = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
         np.testing.assert_allclose(stable, bce_logits_reference(y, z), rtol=1e-12)
+        pytorch = (1 - y) * z - (np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z))))
+        np.testing.assert_allclose(pytorch, bce_logits_reference(y, z), rtol=1e-10, atol=1e-14)
+
+
+# ------------------------------------------------------------------------------- the worked example (Part B)
+
+
+def test_worked_example_numbers(markdown):
+    """z = 2, y = 0: e^-2, sigma(2), 1 - sigma(2), the loss and the loss for y = 1, as printed in the text;
+    Part C repeats it from the logit."""
+    p = special.expit(2.0)
+    claims = {
+        "0.135335": np.exp(-2.0),
+        "0.880797": p,
+        "0.119203": 1 - p,
+        "2.126928": -np.log1p(-p),
+        "0.126928": -np.log(p),
+    }
+    for text, value in claims.items():
+        assert text in markdown, text
+        assert f"{value:.6f}" == text, (text, value)
+    assert r"= -\log 0.119203 = 2.126928 \text{ nats}" in markdown
+    assert "differ by exactly $z = 2$" in markdown
+    assert -np.log1p(-p) - (-np.log(p)) == pytest.approx(2.0, abs=1e-14)  # log(p / (1 - p)) = z
+    assert r"\ell = 2 - 0 + \log(1 + e^{-2}) = 2 + 0.126928 = 2.126928" in markdown
+    assert f"{np.log1p(np.exp(-2.0)):.6f}" == "0.126928" and f"{2 + np.log1p(np.exp(-2.0)):.6f}" == "2.126928"
+    assert "88% probability" in markdown and round(100 * p) == 88
+
+
+def test_demo_worked_example_numbers(executed):
+    lines = printed_lines(executed, "demo-worked-example")
+    p = special.expit(2.0)
+    got = [float(line.rsplit("=", 1)[1]) for line in lines]
+    np.testing.assert_allclose(got, [p, -np.log1p(-p), -np.log(p)], rtol=0, atol=5e-7)
+    assert [f"{value:.6f}" for value in got] == ["0.880797", "2.126928", "0.126928"]
+
+
+# ------------------------------------------------------------ figure, tolerances and answers in the text
+
+
+def test_static_figure_comes_before_the_widget():
+    nb = read_notebook(notebook_path(LAB))
+    ids = [c.get("id") for c in nb.cells]
+    (figure,) = [c for c in nb.cells if c.get("id") == "figure-losses"]
+    assert ids.index("figure-losses") < ids.index("widget-losses")
+    assert figure.source.count("logit_losses.draw_losses_against_logit(") == 2  # the widget's drawing function
+    assert 'quantity="loss"' in figure.source and 'quantity="gradient"' in figure.source
+    assert "plt.show()" in figure.source and "explorer" not in figure.source
+
+
+def test_figure_text_matches_the_curves(markdown):
+    """'MSE on the sigmoid levels off at 1' and 'BCE's gradient approaches -1' for y = 1 as z falls."""
+    assert "MSE on the sigmoid levels off at 1" in markdown and "gradient approaches $-1$" in markdown
+    z = -40.0
+    p = special.expit(z)
+    assert (p - 1) ** 2 == pytest.approx(1.0, abs=1e-15) and p - 1 == pytest.approx(-1.0, abs=1e-15)
+    assert -special.log_expit(z) == pytest.approx(40.0)  # BCE keeps rising
+
+
+def test_stated_tolerances_are_the_checks():
+    from helpers.checks import bce as check
+
+    assert (check.RTOL, check.ATOL) == (1e-10, 1e-12)
+    nb = read_notebook(notebook_path(LAB))
+    text = markdown_text(nb)
+    assert text.count("a relative $10^{-10}$ plus an absolute $10^{-12}$") == 2  # Exercises B and C
+    assert "a relative $10^{-10}$ plus an absolute $10^{-14}$" in text  # Exercise D
+    tests = "\n".join(c.source for c in nb.cells if c.get("id") == "test-bce-grad-logits")
+    assert tests.count("rtol=1e-10, atol=1e-14") >= 4
+
+
+def test_answers_to_check_your_understanding(markdown):
+    answers = markdown.split("<details><summary>Answer</summary>", 1)[1].split("</details>", 1)[0]
+    assert r"-\log 0.1 =" in answers and r"\log 10 \approx 2.303" in answers
+    assert f"{-np.log(0.1):.3f}" == "2.303"
+    z_best = np.log(0.3 / 0.7)
+    assert r"z = \log(0.3 / 0.7) \approx -0.847" in answers and f"{z_best:.3f}" == "-0.847"
+    entropy = -(0.3 * np.log(0.3) + 0.7 * np.log(0.7))
+    assert r"\approx 0.611" in answers and f"{entropy:.3f}" == "0.611"
+    assert bce_logits_reference(0.3, z_best) == pytest.approx(entropy, rel=1e-12)
+    assert bce_logits_reference(0.3, z_best) < min(bce_logits_reference(0.3, z_best + d) for d in (-1e-3, 1e-3))
+    with np.errstate(invalid="ignore"):  # the nan of IEEE arithmetic that answer 2 describes
+        assert np.isnan(0.0 * np.float64(-np.inf))
+    assert 0.0 * max(-np.inf, -100.0) == 0.0
+
+
+def test_separable_data_makes_the_weights_grow_without_bound():
+    """Answer 4: on separable data the loss keeps falling towards 0 and ||w|| keeps growing under gradient
+    descent on the mean BCE (no finite minimiser)."""
+    rng = np.random.default_rng(4)
+    X = np.vstack([rng.normal([-2.0, 0.0], 0.5, size=(50, 2)), rng.normal([2.0, 0.0], 0.5, size=(50, 2))])
+    y = np.repeat([0.0, 1.0], 50)
+    assert np.all((X[:, 0] > 0) == (y == 1))  # separated by x1 = 0
+    w, norms, losses = np.zeros(2), [], []
+    for step in range(1, 20_001):
+        z = X @ w
+        w -= X.T @ ((special.expit(z) - y) / len(y))
+        if step in (100, 1_000, 10_000, 20_000):
+            norms.append(np.linalg.norm(w))
+            losses.append(bce_logits_reference(y, X @ w).mean())
+    assert all(a < b for a, b in zip(norms, norms[1:], strict=False))
+    assert all(a > b > 0 for a, b in zip(losses, losses[1:], strict=False))
+
+
+# ---------------------------------------------------------------------------- what the lab says of PyTorch
+
+
+def as_tensor(torch, values):
+    return torch.tensor(np.asarray(values, dtype=float), dtype=torch.float64)
+
+
+def test_pytorch_bce_clamps_each_log_at_minus_100(solution, torch):
+    """F.binary_cross_entropy clamps log p and log(1 - p) at -100 (so every p < e^-100 costs 100), computes
+    log(1 - p) with log1p (the loss of y = 0 at p = 1e-20 is 1e-20), and equals the lab's BCE."""
+    F = torch.nn.functional
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.5, 1.0, 0.0, 1.0, 1.0, 0.25, 0.3])
+    p = np.array([0.0, 1.0, 1.0, 0.0, 0.0, 1e-50, 1e-20, 1e-44, 1e-43, 1.0, 0.7])
+    torch_losses = F.binary_cross_entropy(input=as_tensor(torch, p), target=as_tensor(torch, y),
+                                          reduction="none").numpy()
+    np.testing.assert_allclose(torch_losses[:6], [100.0, 100.0, 0.0, 0.0, 50.0, 100.0], rtol=0, atol=0)
+    assert torch_losses[6] == pytest.approx(1e-20, rel=1e-12)  # log1p: not 0
+    assert torch_losses[7] == 100.0 and torch_losses[8] < 100.0  # the threshold e^-100 = 3.7e-44
+    assert np.exp(-100.0) == pytest.approx(3.7e-44, rel=0.01)
+    np.testing.assert_allclose(quietly(solution["binary_cross_entropy"], y, p, reduction="none"), torch_losses,
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_pytorch_argument_order_and_default_reduction(solution, torch):
+    """PyTorch's functional losses take (input, target): the prediction first, the reverse of this lab; the
+    default reduction is 'mean'; the tensors must be floating point of one dtype."""
+    import inspect
+
+    F = torch.nn.functional
+    for function in (F.binary_cross_entropy, F.binary_cross_entropy_with_logits):
+        parameters = list(inspect.signature(function).parameters.values())
+        assert [q.name for q in parameters[:2]] == ["input", "target"]
+        assert inspect.signature(function).parameters["reduction"].default == "mean"
+    rng = np.random.default_rng(61)
+    y = rng.integers(0, 2, size=12).astype(float)
+    p = rng.uniform(0.05, 0.95, size=12)
+    positional = F.binary_cross_entropy(as_tensor(torch, p), as_tensor(torch, y)).item()
+    assert positional == pytest.approx(solution["binary_cross_entropy"](y, p), rel=1e-12)
+    assert positional != pytest.approx(F.binary_cross_entropy(as_tensor(torch, y), as_tensor(torch, p)).item())
+    with pytest.raises(RuntimeError):
+        F.binary_cross_entropy(torch.tensor(p, dtype=torch.float32), as_tensor(torch, y))
+    with pytest.raises(RuntimeError):
+        F.binary_cross_entropy(as_tensor(torch, p), torch.tensor(y.astype(np.int64)))
+
+
+def test_pytorch_bce_with_logits_is_one_minus_y_z_minus_logsigmoid(solution, torch):
+    """What PyTorch computes: (1 - y) z - logsigmoid(z), logsigmoid(z) = min(z, 0) - log1p(exp(-|z|)); in
+    float64 it agrees with TensorFlow's form (the lab's solution) to rounding, eps * max(|z|, 1)."""
+    F = torch.nn.functional
+    rng = np.random.default_rng(62)
+    z = np.concatenate([np.linspace(-60.0, 60.0, 4001), rng.normal(0.0, 300.0, size=2000)])
+    for y in (np.zeros_like(z), np.ones_like(z), rng.uniform(0.0, 1.0, size=z.shape)):
+        zt, yt = as_tensor(torch, z), as_tensor(torch, y)
+        torch_losses = F.binary_cross_entropy_with_logits(zt, yt, reduction="none")
+        arranged = ((1 - yt) * zt - F.logsigmoid(zt)).numpy()
+        np.testing.assert_array_equal(torch_losses.numpy(), arranged)
+        logsigmoid = np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+        np.testing.assert_allclose(F.logsigmoid(zt).numpy(), logsigmoid, rtol=1e-15, atol=1e-300)
+        tensorflow_form = quietly(solution["binary_cross_entropy_with_logits"], y, z, reduction="none")
+        gap = np.abs(torch_losses.numpy() - tensorflow_form)
+        assert np.all(gap <= 4 * np.finfo(float).eps * np.maximum(np.abs(z), 1.0))
+        # the lab's tolerance (relative 1e-10 plus absolute 1e-12) accepts PyTorch's values
+        np.testing.assert_allclose(torch_losses.numpy(), tensorflow_form, rtol=1e-10, atol=1e-12)
+
+
+def test_pytorch_extremes_and_tiny_losses(solution, torch):
+    """Exactly 1000 at y = 1, z = -1000 (and 1000, 0, 0, 750, 250 for the others); soft labels accepted; for
+    y = 0, z = -40 PyTorch returns 0 where the loss is 4.25e-18 (the lab's form keeps it); PyTorch's tiny losses
+    are right to 4e-15 absolute, not to 10 significant digits (the examiners' case: z = 12.4 and y = 0 at -12.4)."""
+    F = torch.nn.functional
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.25, 0.25])
+    z = np.array([-1000.0, 1000.0, 1000.0, -1000.0, 1000.0, -1000.0])
+    got = F.binary_cross_entropy_with_logits(as_tensor(torch, z), as_tensor(torch, y), reduction="none").numpy()
+    assert got.tolist() == [1000.0, 1000.0, 0.0, 0.0, 750.0, 250.0]
+    assert solution["binary_cross_entropy_with_logits"](y, z, reduction="none").tolist() == got.tolist()
+    tiny = F.binary_cross_entropy_with_logits(as_tensor(torch, [-40.0, 40.0]), as_tensor(torch, [0.0, 1.0]),
+                                              reduction="none").numpy()
+    exact = -special.log_expit(40.0)
+    assert f"{exact:.2e}" == "4.25e-18"
+    assert tiny[0] == 0.0 and tiny[1] == pytest.approx(exact, rel=1e-14)
+    assert solution["binary_cross_entropy_with_logits"](0.0, -40.0) == pytest.approx(exact, rel=1e-14)
+    grid = np.linspace(-60.0, 60.0, 240_001)
+    for label in (0.0, 1.0):
+        labels = np.full_like(grid, label)
+        torch_losses = F.binary_cross_entropy_with_logits(as_tensor(torch, grid), as_tensor(torch, labels),
+                                                          reduction="none").numpy()
+        reference = bce_logits_reference(labels, grid)
+        small = reference < 1e-3
+        assert np.abs(torch_losses - reference)[small].max() < 4e-15
+    examiners = F.binary_cross_entropy_with_logits(as_tensor(torch, [-12.4]), as_tensor(torch, [0.0]),
+                                                   reduction="none").numpy()
+    reference = bce_logits_reference(np.array([0.0]), np.array([-12.4]))
+    assert f"{reference[0]:.0e}" == "4e-06"
+    assert not np.allclose(examiners, reference, rtol=1e-10, atol=0)
+    assert np.allclose(examiners, reference, rtol=1e-10, atol=1e-12)

@@ -1,5 +1,6 @@
 """Plausible wrong answers for Lab 6 (06_bce): the mistakes in CONTENT.md (missing (1 - y) term, naive sigmoid
-overflowing, eps too small for float32, wrong reduction) and a few more."""
+overflowing, eps too small for float32, wrong reduction) and a few more; together they make every hint of
+helpers/checks/bce.py fire (tests/test_bce_checks.py)."""
 
 LAB = "06_bce"
 
@@ -57,6 +58,8 @@ def _grad(body: str, check: str = _CHECK_LOGITS) -> str:
     return f"def bce_grad_logits(y_true, logits):{check}{body}\n"
 
 
+_CHECK_LOGITS_NO_NAN = _CHECK_LOGITS.replace("if not np.all((y >= 0) & (y <= 1))", "if np.any((y < 0) | (y > 1))")
+
 _STABLE = "    losses = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))\n"
 
 WRONG = {
@@ -71,6 +74,13 @@ WRONG = {
         "sign error: computes sigma(-z)": _sigmoid(
             "    small = np.exp(-np.abs(z))\n"
             "    return np.where(z >= 0, small / (1 + small), 1 / (1 + small))"),
+        "silences the overflow with np.errstate: nan at z = 1000": _sigmoid(
+            "    with np.errstate(over='ignore', invalid='ignore'):\n"
+            "        return np.exp(z) / (1 + np.exp(z))"),
+        "fills np.empty_like(z): integer inputs give integer results": (
+            "def sigmoid(z):\n    z = np.asarray(z)\n    out = np.empty_like(z)\n    positive = z >= 0\n"
+            "    out[positive] = 1 / (1 + np.exp(-z[positive]))\n"
+            "    out[~positive] = np.exp(z[~positive]) / (1 + np.exp(z[~positive]))\n    return out\n"),
     },
     "binary_cross_entropy": {
         "missing the (1 - y) log(1 - p) term": _bce(_CLAMPED_LOGS + "    losses = -(y * log_p)\n"),
@@ -93,6 +103,31 @@ WRONG = {
         "no shape check: (N,) against (N, 1) broadcasts": _bce(
             _CLAMPED_LOGS + "    losses = -(y * log_p + (1 - y) * log_not_p)\n",
             check=_CHECK_REDUCTION + _CHECK_PROB.replace("y.shape != p.shape", "y.ndim > 2")),
+        "log2 instead of the natural log": _bce(
+            "    with np.errstate(divide='ignore'):\n"
+            "        log_p = np.maximum(np.log2(p), -100.0)\n"
+            "        log_not_p = np.maximum(np.log1p(-p) / np.log(2), -100.0)\n"
+            "    losses = -(y * log_p + (1 - y) * log_not_p)\n"),
+        "no minus sign: the log-likelihood, not its negative": _bce(
+            _CLAMPED_LOGS + "    losses = y * log_p + (1 - y) * log_not_p\n"),
+        "hard labels only: picks a term by y == 1": _bce(
+            _CLAMPED_LOGS + "    losses = np.where(y == 1, -log_p, -log_not_p)\n"),
+        "scipy xlogy / xlog1py without a clamp: inf for a certain, wrong prediction": (
+            "from scipy import special\n\n\n" + _bce(
+                "    losses = -(special.xlogy(y, p) + special.xlog1py(1 - y, -p))\n")),
+        "replaces log 0 by -100 only where p == 0: p = 1e-50 costs 115": _bce(
+            "    with np.errstate(divide='ignore'):\n"
+            "        log_p = np.where(p == 0, -100.0, np.log(p))\n"
+            "        log_not_p = np.where(p == 1, -100.0, np.log1p(-p))\n"
+            "    losses = -(y * log_p + (1 - y) * log_not_p)\n"),
+        "clamped, but log(1 - p) instead of log1p(-p)": _bce(
+            "    with np.errstate(divide='ignore'):\n"
+            "        log_p = np.maximum(np.log(p), -100.0)\n        log_not_p = np.maximum(np.log(1 - p), -100.0)\n"
+            "    losses = -(y * log_p + (1 - y) * log_not_p)\n"),
+        "nan slips through (y < 0) | (y > 1)": _bce(
+            _CLAMPED_LOGS + "    losses = -(y * log_p + (1 - y) * log_not_p)\n",
+            check=_CHECK_REDUCTION + _CHECK_PROB.replace(" or np.any(np.isnan(y))", "")
+                                                .replace(" or np.any(np.isnan(p))", "")),
     },
     "binary_cross_entropy_with_logits": {
         "through the sigmoid: log(1 - sigma(z)) is -inf at z = 1000": _logits(
@@ -111,6 +146,17 @@ WRONG = {
             "    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))\n"
             "    losses = np.where(y == 1, softplus - z, softplus)\n"),
         "'mean' sums": _logits(_STABLE, reduce="    return losses if reduction == 'none' else np.sum(losses)\n"),
+        "silences the overflow of (1 - y) z + log(1 + exp(-z)): inf at z = -1000": _logits(
+            "    with np.errstate(over='ignore'):\n        losses = (1 - y) * z + np.log1p(np.exp(-z))\n"),
+        "through its own clamped BCE on sigmoid(z): 100 instead of 1000": _logits(
+            "    small = np.exp(-np.abs(z))\n    p = np.where(z >= 0, 1 / (1 + small), small / (1 + small))\n"
+            + _CLAMPED_LOGS + "    losses = -(y * log_p + (1 - y) * log_not_p)\n"),
+        "nan slips through (y < 0) | (y > 1)": _logits(_STABLE, check=_CHECK_REDUCTION + _CHECK_LOGITS_NO_NAN),
+        "no shape check: (N,) against (N, 1) broadcasts": _logits(
+            _STABLE, check=_CHECK_REDUCTION + _CHECK_LOGITS.replace("y.shape != z.shape", "y.ndim > 2")),
+        "'mean' averages along the last axis only": _logits(
+            _STABLE, reduce="    if reduction == 'none':\n        return losses\n"
+                            "    return np.sum(losses) if reduction == 'sum' else np.mean(losses, axis=-1)\n"),
     },
     "bce_grad_logits": {
         "gradient of the sum: no division by N": _grad(
@@ -126,5 +172,8 @@ WRONG = {
         "no shape check": _grad(
             "    return (sigmoid(z) - y) / z.size",
             check=_CHECK_LOGITS.replace("y.shape != z.shape", "y.ndim > 2")),
+        "divides by the length of the last axis": _grad("    return (sigmoid(z) - y) / z.shape[-1]"),
+        "nan slips through (y < 0) | (y > 1)": _grad(
+            "    return (sigmoid(z) - y) / z.size", check=_CHECK_LOGITS_NO_NAN),
     },
 }
