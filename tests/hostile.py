@@ -11,12 +11,12 @@ from __future__ import annotations
 import socket
 import threading
 
-from wrong_answers import bank
-
 LAB = "01_distributions"
 POINTS = 14
 SOFTMAX_POINTS = 3
-WRONG_SOFTMAX = bank(LAB)["softmax"]["max and sum over the whole batch (the draft)"]
+#: The wrong answer the tricks wrap: wrong on every value any check of softmax compares, so that it deserves none
+#: of the exercise's points however they are split over named checks (a partly right answer would earn some).
+WRONG_SOFTMAX = "def softmax(logits, axis=-1):\n    return np.zeros(np.shape(logits))\n"
 MARKER = "hostile-4242"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from course import make_course, notebook_path, read_notebook, solution_cells, subprocess_env, without_markers
-from hostile import LAB, MARKER, POINTS, LoopbackListener, corpus
+from hostile import LAB, MARKER, POINTS, WRONG_SOFTMAX, LoopbackListener, corpus
 from nbgrader.api import Gradebook
 from test_grading import answered, submit
 
@@ -41,6 +41,7 @@ def graded(tmp_path_factory, sandbox):
     release = read_notebook(notebook_path(LAB, course / "labs"))
     solution = {g: without_markers(c.source) for g, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
     submit(course, LAB, "honest", answered(release, solution))
+    submit(course, LAB, "wrong_alone", answered(release, {**solution, "softmax": WRONG_SOFTMAX}))
     kinds = corpus(solution, str(course), listener.port)
     for student, (_, exercise, source, _) in kinds.items():
         submit(course, LAB, student, answered(release, {**solution, exercise: source}))
@@ -68,6 +69,11 @@ def test_the_run_succeeds_and_the_honest_submission_is_untouched(graded):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (course / "submitted" / "honest" / LAB / f"{LAB}.ipynb").read_bytes() == before
     assert outcome(course, "honest")["score"] == POINTS
+
+
+def test_the_wrong_answer_the_tricks_wrap_earns_nothing_alone(graded):
+    course, _, _, _, _ = graded
+    assert outcome(course, "wrong_alone")["cells"]["test_softmax"][0] == 0
 
 
 @pytest.mark.parametrize("student", TRICKS)
