@@ -249,7 +249,9 @@ class Score(float):
 
 
 @dataclass
-class _Check:
+class CheckResult:
+    """One named check of a Checklist: its points, and the first failure of its visible and hidden parts."""
+
     name: str
     points: float
     failure: BaseException | None = None  # the first failed expectation of the visible part
@@ -281,7 +283,7 @@ class Checklist:
 
     def __init__(self, exercise: str):
         self.exercise = exercise
-        self._checks: dict[str, _Check] = {}
+        self._checks: dict[str, CheckResult] = {}
 
     @contextlib.contextmanager
     def __call__(self, name: str, points: float):
@@ -289,7 +291,7 @@ class Checklist:
             raise ValueError(f"check {name!r} of {self.exercise} is named twice; use checks.hidden() to add values")
         if not points > 0:
             raise ValueError(f"check {name!r} needs positive points, got {points!r}")
-        check = self._checks[name] = _Check(name, float(points))
+        check = self._checks[name] = CheckResult(name, float(points))
         try:
             yield check
         except Exception as error:  # noqa: BLE001 - a failed expectation or the student's exception fails the check
@@ -306,6 +308,11 @@ class Checklist:
         except Exception as error:  # noqa: BLE001 - as in __call__
             if check.hidden_failure is None:
                 check.hidden_failure = error
+
+    @property
+    def results(self) -> tuple[CheckResult, ...]:
+        """The checks in the order they were named."""
+        return tuple(self._checks.values())
 
     @property
     def points(self) -> float:
