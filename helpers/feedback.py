@@ -25,9 +25,9 @@ rule on other values; it can never add a check of its own. The cell ends with ``
     ### END HIDDEN TESTS
     checks.result()
 
-In the student's notebook ``result()`` prints the checklist and raises if a check failed (so that Validate
-reports the cell); while grading (``grading()``, set by the grader) it returns the points earned, which nbgrader
-takes as the cell's partial credit.
+In the student's notebook ``result()`` prints the checklist, or raises it if a check failed (so that Validate
+reports the cell with every check and its message); while grading (``grading()``, set by the grader) it returns
+the points earned, which nbgrader takes as the cell's partial credit.
 """
 
 from __future__ import annotations
@@ -341,17 +341,18 @@ class Checklist:
         return "\n".join(lines)
 
     def result(self) -> Score | None:
-        """Print the checklist. While grading, return the points earned; in the student's notebook raise
+        """While grading, print the checklist and return the points earned. In the student's notebook print it
+        when every visible check passed; otherwise raise it (so that Validate shows every check and its message):
         NotImplementedError while the function is not written, CheckFailed if a check failed."""
-        print(self.report())
+        report = self.report()
         if _GRADING.get():
+            print(report)
             return Score(self.earned, [{"name": c.name, "points": c.points, "passed": c.passed}
                                        for c in self._checks.values()])
         failures = [check.failure for check in self._checks.values() if check.failure is not None]
         if any(isinstance(error, NotImplementedError) for error in failures):
-            raise NotImplementedError(f"{self.exercise} is not written yet")
+            raise NotImplementedError(f"{self.exercise} is not written yet\n{report}")
         if failures:
-            names = [check.name for check in self._checks.values() if check.failure is not None]
-            raise CheckFailed(f"{len(names)} of {len(self._checks)} checks of {self.exercise} failed: "
-                              + "; ".join(names))
+            raise CheckFailed(f"{len(failures)} of {len(self._checks)} checks of {self.exercise} failed\n{report}")
+        print(report)
         return None

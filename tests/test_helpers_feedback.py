@@ -136,8 +136,11 @@ def test_a_failed_hidden_part_shows_the_check_and_its_hint_never_the_values(caps
 
 
 def test_in_the_students_notebook_a_failed_check_raises_and_all_passing_prints(capsys):
-    with pytest.raises(CheckFailed, match="1 of 2 checks of square failed: squares numbers"):
+    with pytest.raises(CheckFailed, match="1 of 2 checks of square failed") as failure:
         _checklist(value_ok=False, hidden_ok=True).result()
+    assert "\N{HEAVY BALLOT X} squares numbers (1 point)" in str(failure.value)
+    assert "did you compute 2 * x?" in str(failure.value)
+    assert "\N{HEAVY CHECK MARK} squares arrays" in str(failure.value)
     assert _checklist(value_ok=True, hidden_ok=False).result() is None  # the hidden part is not there for a student
     assert "Hidden checks try the same rules on other values" in capsys.readouterr().out
 
