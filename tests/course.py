@@ -1,15 +1,22 @@
 """What the tests know about the course: where the labs are, how to read their nbgrader markup, how to run
-nbgrader and a kernel on them. Imported by the test modules (``from course import ...``)."""
+nbgrader and a kernel on them, and how to run a lab's test cells directly on an answer (``run_test_cell``, for the
+fast ``test_*checks.py`` modules). Imported by the test modules (``from course import ...``)."""
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
+import importlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
+from types import CodeType, ModuleType
 
 import nbformat
 
@@ -129,3 +136,213 @@ def numbers_in(text: str) -> list[float]:
 
 def markdown_text(nb) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+# --- A lab's test cells run directly, without nbgrader or a kernel (the fast ``test_*checks.py`` tests) ---------
+
+
+def hidden_part(source: str) -> str:
+    """The hidden tests of a test cell: the code between the hidden-test markers."""
+    return source.partition(HIDDEN_MARKERS[0])[2].partition(HIDDEN_MARKERS[1])[0]
+
+
+@functools.cache
+def check_cells(lab: str) -> dict[str, nbformat.NotebookNode]:
+    """The test cells of ``lab``'s solution notebook, by exercise (their grade_id without ``test_``)."""
+    cells = grade_cells(read_notebook(notebook_path(lab)))
+    return {grade_id.removeprefix("test_"): cell for grade_id, cell in cells.items()}
+
+
+@functools.cache
+def solution_answers(lab: str) -> dict[str, str]:
+    """The answer cells as the solution writes them (markers removed), by exercise (their grade_id)."""
+    cells = solution_cells(read_notebook(notebook_path(lab)))
+    return {grade_id: without_markers(cell.source) for grade_id, cell in cells.items()}
+
+
+def unsolved_answers(lab: str) -> dict[str, str]:
+    """The answer cells of the student lab (labs/``lab``), as released (unsolved), by exercise; empty while
+    ``make release`` has not generated it."""
+    path = notebook_path(lab, LABS)
+    cells = solution_cells(read_notebook(path)) if path.exists() else {}
+    return {grade_id: without_markers(cell.source) for grade_id, cell in cells.items()}
+
+
+@functools.cache
+def _kernel_code(lab: str) -> tuple[CodeType, dict[str, CodeType], dict[str, CodeType]]:
+    """Compiled once per lab: the notebook's imports (the top-level ``import`` statements of its cells that are
+    neither answer nor test cells), each answer cell of the solution and each test cell, by exercise."""
+    cells = [cell for cell in read_notebook(notebook_path(lab)).cells if cell.cell_type == "code"
+             and not nbgrader_meta(cell).get("solution") and not nbgrader_meta(cell).get("grade")]
+    imports = [ast.unparse(node) for cell in cells for node in ast.parse(cell.source).body
+               if isinstance(node, (ast.Import, ast.ImportFrom))]
+    answers = {exercise: compile(source, f"<{lab} solution {exercise}>", "exec")
+               for exercise, source in solution_answers(lab).items()}
+    tests = {exercise: compile(cell.source, f"<{lab} test_{exercise}>", "exec")
+             for exercise, cell in check_cells(lab).items()}
+    return compile("\n".join(imports), f"<{lab} imports>", "exec"), answers, tests
+
+
+def run_test_cell(lab: str, exercise: str, answer: str, *, graded: bool = True):
+    """The ``Checklist`` of the test cell of ``exercise`` (visible and hidden parts) in solutions/``lab``, run on
+    ``answer`` (the source of an answer cell) in a namespace like the kernel's: the notebook's imports, the
+    solution's other answer cells, then ``answer``. ``graded``: as the grader runs it (``helpers.feedback.grading``:
+    ``result()`` returns the points), once per answer (later calls share the checklist: read it, do not change it);
+    else as in the student's notebook, where ``result()`` raises if a visible check failed. What the cell prints
+    and the warnings the answer emits are dropped (``call_quietly`` records its own)."""
+    return _graded_run(lab, exercise, answer) if graded else _run(lab, exercise, answer, graded=False)
+
+
+@functools.cache
+def _graded_run(lab: str, exercise: str, answer: str):
+    return _run(lab, exercise, answer, graded=True)
+
+
+def _run(lab: str, exercise: str, answer: str, *, graded: bool):
+    from helpers.feedback import grading
+
+    setup, answers, tests = _kernel_code(lab)
+    namespace: dict = {}
+    exec(setup, namespace)  # noqa: S102 - the lab's own imports
+    for other, code in answers.items():
+        if other != exercise:
+            exec(code, namespace)  # noqa: S102 - the lab's solution
+    mode = grading() if graded else contextlib.nullcontext()
+    with mode, contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(answer, f"<{lab} answer {exercise}>", "exec"), namespace)  # noqa: S102 - the course's banks
+        exec(tests[exercise], namespace)  # noqa: S102 - the lab's own test cell
+    return namespace["checks"]
+
+
+def failures(checklist) -> dict[str, list[BaseException]]:
+    """The failed checks of a ``Checklist``, by name: the failure of the visible part, then that of the hidden
+    part (those that happened)."""
+    return {check.name: [error for error in (check.failure, check.hidden_failure) if error is not None]
+            for check in checklist.results if not check.passed}
+
+
+def visible_failures(checklist) -> dict[str, BaseException]:
+    """The checks whose visible part failed, by name, with that failure: what the student's own run reports."""
+    return {check.name: check.failure for check in checklist.results if check.failure is not None}
+
+
+def hints_shown(checklist) -> set[str]:
+    """The hints (``CheckFailed.hint``) that the checklist's report shows: one per failed check, that of its first
+    failure (the visible part's, else the hidden part's; the report shows no other)."""
+    from helpers.feedback import CheckFailed
+
+    firsts = [errors[0] for errors in failures(checklist).values()]
+    return {error.hint for error in firsts if isinstance(error, CheckFailed) and error.hint}
+
+
+def checks_module(lab: str) -> ModuleType:
+    """``helpers.checks.<topic>``, the visible checks of ``lab`` (named ``NN_<topic>``)."""
+    return importlib.import_module(f"helpers.checks.{lab.split('_', 1)[1]}")
+
+
+def hints_in(source: str, module: ModuleType) -> set[str]:
+    """Every hint text that ``source`` (the checks module, or a test cell that uses it) writes: the second item of
+    each (mistake, hint) pair of a ``hints=`` argument; the other ``*hint*=`` arguments (``hint=``,
+    ``returned_hint=``, ...); the fifth positional argument of ``expect_true`` and the fourth of ``fail``. A name is
+    the module's constant, else what its scope assigns to it (``=``, ``+=``, ``.append``, ``.extend``; a parameter
+    passed on adds nothing). A hint it cannot read fails the test, so that none is missed."""
+    tree = ast.parse(source)
+    parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def scopes(node: ast.AST) -> list[ast.AST]:
+        """The scopes that ``node``'s names are looked up in: its function's, the enclosing ones', the module's."""
+        found = []
+        while node in parent:
+            node = parent[node]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+                found.append(node)
+        return found
+
+    assigned: dict[tuple[ast.AST, str], list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AugAssign):
+            targets, value = [node.target], node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
+              and node.func.attr in ("append", "extend")):
+            targets, value = [node.func.value], node.args[0]
+            if node.func.attr == "append":
+                value = ast.List(elts=[value])
+                parent[value] = node
+        for target in targets:
+            if isinstance(target, ast.Name):
+                assigned.setdefault((scopes(node)[0], target.id), []).append(value)
+
+    reading: set[tuple[ast.AST, str]] = set()
+
+    def through(name: ast.Name, read) -> list[str]:
+        """What ``read`` finds in the values assigned to ``name`` in the nearest scope that assigns it."""
+        key = next(((scope, name.id) for scope in scopes(name) if (scope, name.id) in assigned), None)
+        if key is None or key in reading:  # a parameter passed on, or ``hints = hints + [...]``
+            return []
+        reading.add(key)
+        try:
+            return [hint for value in assigned[key] for hint in read(value)]
+        finally:
+            reading.discard(key)
+
+    def text(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return [node.value] if node.value else []
+        if isinstance(node, ast.IfExp):
+            return text(node.body) + text(node.orelse)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            value = getattr(module, node.id if isinstance(node, ast.Name) else node.attr, None)
+            if isinstance(value, str):
+                return [value]
+            if isinstance(node, ast.Name) and value is None:
+                return through(node, text)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            table = getattr(module, getattr(node.value, "id", getattr(node.value, "attr", "")), None)
+            if isinstance(table, dict) and isinstance(table.get(node.slice.value), str):
+                return [table[node.slice.value]]
+        raise AssertionError(f"a hint the test cannot read: {ast.unparse(node)}")
+
+    def pairs(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and not isinstance(node.elts[1], (ast.Tuple, ast.List)):
+            return text(node.elts[1])
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [hint for item in node.elts for hint in pairs(item)]
+        if isinstance(node, ast.Starred):
+            return pairs(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return pairs(node.left) + pairs(node.right)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            value = getattr(module, node.id if isinstance(node, ast.Name) else node.attr, None)
+            if isinstance(value, (list, tuple)):  # a module's list of (mistake, hint) pairs
+                return [pair[1] for pair in value if isinstance(pair[1], str)]
+            if isinstance(node, ast.Name) and value is None:
+                return through(node, pairs)
+        raise AssertionError(f"hints the test cannot read: {ast.unparse(node)}")
+
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg == "hints":
+                found.update(pairs(keyword.value))
+            elif keyword.arg and "hint" in keyword.arg.split("_"):
+                found.update(text(keyword.value))
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        position = {"expect_true": 4, "fail": 3}.get(name)
+        if position is not None and len(node.args) > position:
+            found.update(text(node.args[position]))
+    return found
+
+
+@functools.cache
+def stated_hints(lab: str) -> frozenset[str]:
+    """The hints ``lab``'s checks can give: those written in its checks module and in its test cells' hidden parts."""
+    module = checks_module(lab)
+    sources = [Path(module.__file__).read_text(encoding="utf-8")]
+    sources += [hidden_part(cell.source) for cell in check_cells(lab).values()]
+    return frozenset().union(*(hints_in(source, module) for source in sources))
