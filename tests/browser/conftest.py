@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from course import VENV_BIN, lab_names, make_course, subprocess_env
+from course import VENV_BIN, generate_labs, lab_names, make_course, subprocess_env
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "screenshots"
@@ -212,13 +212,8 @@ def _build_course(directory: Path, labs: list[str]) -> tuple[list[str], dict[str
     """The course copy with every lab that nbgrader can generate; a lab that cannot is reported by its own
     test instead of stopping the others."""
     make_course(directory, [])
-    built, broken = [], {}
-    for lab in labs:
-        try:
-            make_course(directory, [lab])
-            built.append(lab)
-        except AssertionError as error:
-            broken[lab] = str(error)
+    broken = generate_labs(directory, labs)
+    built = [lab for lab in labs if lab not in broken]
     # An exchange of its own, so the instructor can release labs and the assignment list can show them.
     exchange = directory.parent / "exchange"
     exchange.mkdir()
