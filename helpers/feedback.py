@@ -53,6 +53,7 @@ __all__ = [
     "fail",
     "grading",
     "matches",
+    "result_or_hint",
 ]
 
 Hint = tuple[Any, str]
@@ -195,6 +196,19 @@ def expect_raises(
         fail(call, f"{type(error).__name__}: {error}", wanted,
              f"check the parameter yourself and raise {exception.__name__} before computing anything.")
     fail(call, result, wanted, "invalid input must raise, not return a value.")
+
+
+def result_or_hint(call: str, func: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``; if it raises (anything but NotImplementedError), fail the check with ``hint``.
+
+    For inputs the text allows (a list, a NumPy integer, n = 0) where a known mistake raises instead of
+    returning: the failure then says why, not only which exception came out."""
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the exception is what this check reports
+        fail(call, f"{type(error).__name__}: {error}", "a result: this input is allowed", hint)
 
 
 def call_quietly(call: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -9,22 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.feedback import call_quietly, expect_close, expect_raises, expect_true, fail
-
-
-def result_or_hint(call: str, func, *args, hint: str, **kwargs):
-    """``func(*args, **kwargs)``; if it raises (anything but NotImplementedError), fail the check with ``hint``.
-
-    For inputs the text allows (a list, a NumPy integer, n = 0) where a known mistake raises instead of
-    returning: the failure then says why, not only which exception came out. A helper of this module, beside
-    those of ``helpers.feedback``."""
-    try:
-        return func(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - the exception is what this check reports
-        fail(call, f"{type(error).__name__}: {error}", "a result: this input is allowed", hint)
-
+from helpers.feedback import call_quietly, expect_close, expect_raises, expect_true, result_or_hint
 
 # --- Exercise A: gaussian_log_pdf(x, mu=0.0, sigma=1.0) ----------------------------------------------------------
 

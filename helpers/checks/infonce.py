@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.feedback import call_quietly, expect_close, expect_raises, expect_true, fail
+from helpers.feedback import call_quietly, expect_close, expect_raises, expect_true, fail, result_or_hint
 
 # --- hints of every exercise ---------------------------------------------------------------------------------------
 
@@ -106,17 +106,6 @@ def as_number(got):
     if np.size(got) == 1 and np.ndim(got) > 0:
         return np.ravel(got)[0]
     return got
-
-
-def _result(call: str, f, *args, hint: str, **kwargs):
-    """``f(*args, **kwargs)``; if it raises (anything but NotImplementedError), fail with ``hint``: for inputs the
-    text allows, where a known mistake raises instead of returning."""
-    try:
-        return f(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - the exception is what this check reports
-        fail(call, f"{type(error).__name__}: {error}", "a result: this input is allowed", hint)
 
 
 def expect_refused(f, *args, call: str, names=(), any_of=(), hints=()) -> None:
@@ -207,13 +196,13 @@ def cosine_along_last_axis(f) -> None:
     right = np.array([[[1.0, 1.0], [0.0, -1.0], [-2.0, 0.5], [5.0, 0.0]]])
     expected = [[as_number(f(left[i, 0], right[0, j])) for j in range(4)] for i in range(3)]
     call = "cosine_similarity(a, b), a of shape (3, 1, 2), b of shape (1, 4, 2): every a[i] against every b[j]"
-    got = _result(call, f, left, right, hint=COS_BROADCAST_HINT)
+    got = result_or_hint(call, f, left, right, hint=COS_BROADCAST_HINT)
     expect_close(call, got, expected, rtol=1e-12, atol=1e-12,
                  hints=[(lambda g: np.shape(g) == (3, 4, 1), COS_TRAILING_HINT)])
     single = np.array([2.0, -1.0])
     many = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-2.0, 1.0], [0.5, 0.5]])
     call = "cosine_similarity(a, b), a of shape (2,), b of shape (5, 2)"
-    got = _result(call, f, single, many, hint=COS_BROADCAST_HINT)
+    got = result_or_hint(call, f, single, many, hint=COS_BROADCAST_HINT)
     expect_close(call, got, [as_number(f(single, row)) for row in many], rtol=1e-12, atol=1e-12,
                  hints=[(lambda g: np.shape(g) == (5, 1), COS_TRAILING_HINT)])
 
@@ -223,7 +212,7 @@ def same_as_floats(call: str, f, args: tuple, floats: tuple, *, rtol: float = 1e
     arrays; an error on the allowed input fails with the hint to convert with np.asarray. Used by the visible and
     the hidden checks of every exercise."""
     expected = f(*floats)
-    got = _result(call, f, *args, hint=LISTS_HINT)
+    got = result_or_hint(call, f, *args, hint=LISTS_HINT)
     expect_close(call, got, expected, rtol=rtol, atol=atol)
 
 
