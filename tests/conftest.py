@@ -50,12 +50,3 @@ def torch():
         pytest.skip("PyTorch is not installed: .venv/bin/pip install torch==2.13.0 (the CPU build)")
     return module
 
-
-def pytest_collection_modifyitems(config, items):
-    """Under xdist (`make test`: ``-n auto --dist=loadgroup``) the tests of one file run on one worker, in order
-    (module fixtures, nbval's kernel per notebook), except in a module that sets ``XDIST_SPREAD = True``: its tests
-    are independent and slow (a grading round trip per lab), so each goes to whichever worker is free."""
-    for item in items:
-        module = getattr(item, "module", None)
-        if not getattr(module, "XDIST_SPREAD", False):
-            item.add_marker(pytest.mark.xdist_group(str(item.path)))

@@ -27,9 +27,6 @@ from nbgrader.api import Gradebook
 from right_answers import bank as right_bank
 from wrong_answers import bank
 
-#: Each test grades or runs one lab on its own: xdist may run them on any worker (tests/conftest.py).
-XDIST_SPREAD = True
-
 CELL_TIMEOUT = 5  # seconds a cell may run while grading here; every solution cell takes well under 1 s
 
 

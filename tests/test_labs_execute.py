@@ -7,9 +7,6 @@ import ast
 import pytest
 from course import LABS, execute, graded_functions, lab_names, notebook_path
 
-#: Each test grades or runs one lab on its own: xdist may run them on any worker (tests/conftest.py).
-XDIST_SPREAD = True
-
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 

@@ -31,8 +31,8 @@ from course import VENV_BIN, generate_labs, lab_names, make_course, subprocess_e
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "screenshots"
-# Under xdist (make test) the browser tests are spread over the workers, each with its own server and browser
-# (test_jupyterlab.py sets XDIST_SPREAD): each worker writes its own timings and server log.
+# A worker of xdist that runs browser tests has a server and a browser of its own, and writes its own timings and
+# server log (with --dist=loadfile, as in make test, one worker runs all of test_jupyterlab.py).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 SUFFIX = f"-{WORKER}" if WORKER else ""
 TIMINGS = ARTIFACTS / f"timings{SUFFIX}.txt"

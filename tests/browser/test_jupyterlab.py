@@ -24,8 +24,6 @@ from course import graded_functions, lab_names
 from test_labs_execute import names_in
 
 ARTIFACTS = Path(__file__).resolve().parent / "screenshots"
-#: Each test opens one lab in its own page: xdist may run them on any worker, each worker with its own server.
-XDIST_SPREAD = True
 WIDGET = "application/vnd.jupyter.widget-view+json"
 KERNEL_TIMEOUT = 180_000  # ms: from opening a notebook to its kernel being idle (the machine may be busy)
 RUN_TIMEOUT = 600_000  # ms: for one Run All (a lab's cells take seconds; kept generous for a loaded machine)
