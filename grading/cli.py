@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         for lab in labs:
             mine = [o for o in recorded if o.lab == lab]
             if mine:
-                reports.write_lab_summary(root, lab, mine, root / "reports")
+                reports.write_lab_summary(lab, mine, root / "reports")
         print(f"wrote {csv_path.relative_to(root)} and reports/<lab>.html")
     if args.command == "feedback":
         from grading.feedback import generate

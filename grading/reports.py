@@ -72,7 +72,7 @@ def summary_figure(lab: str, outcomes: list[Outcome]) -> bytes:
     return buffer.getvalue()
 
 
-def write_lab_summary(root: Path, lab: str, outcomes: list[Outcome], directory: Path) -> Path:
+def write_lab_summary(lab: str, outcomes: list[Outcome], directory: Path) -> Path:
     """reports/<lab>.html: figure, outcome counts and every named check's pass rate, in one file."""
     directory.mkdir(parents=True, exist_ok=True)
     statuses = Counter(o.status for o in outcomes)
