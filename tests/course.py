@@ -174,6 +174,20 @@ def markdown_text(nb) -> str:
 # --- A lab's test cells run directly, without nbgrader or a kernel (the fast ``test_*checks.py`` tests) ---------
 
 
+def visible_lines_not_calling_checks(lab: str) -> list[str]:
+    """The indented lines of the visible part of ``lab``'s test cells that are not a call ``check.<name>(<exercise>)``
+    of its checks module: none, where a lab keeps every visible expectation in helpers/checks (Labs 2 and 7)."""
+    stray = []
+    for exercise, cell in check_cells(lab).items():
+        visible = cell.source.partition(HIDDEN_MARKERS[0])[0]
+        calls = [line.strip() for line in visible.splitlines() if line.startswith("    ")]
+        stray += [f"{exercise}: {line}" for line in calls
+                  if not (line.startswith("check.") and line.endswith(f"({exercise})"))]
+        if not calls:
+            stray.append(f"{exercise}: no check is called")
+    return stray
+
+
 def hidden_part(source: str) -> str:
     """The hidden tests of a test cell: the code between the hidden-test markers."""
     return source.partition(HIDDEN_MARKERS[0])[2].partition(HIDDEN_MARKERS[1])[0]
