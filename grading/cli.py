@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from grading import reports
-    from grading.run import Settings, default_db_url
+    from grading.run import Refused, Settings, default_db_url
     from grading.run import grade as run_grade
 
     root = args.root.resolve()
@@ -107,7 +107,10 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"grading runs student code in a sandbox, which is unavailable here: {reason}.\n"
                                  "Install it (apt-get install bubblewrap) or pass --no-sandbox to grade without it.")
         settings.notebook_timeout = args.notebook_timeout
-        outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force, shard=args.shard)
+        try:
+            outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force, shard=args.shard)
+        except Refused as refusal:
+            raise SystemExit(str(refusal)) from None
         print_table(outcomes)
         print(f"graded {len(outcomes)} submission(s); {skipped} unchanged since their last grading (--force regrades)")
     if args.command in ("grade", "report") and not getattr(args, "no_report", False):

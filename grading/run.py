@@ -39,6 +39,7 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config, PyFileConfigLoader
 
 from grading import preprocessors
+from grading.course import check_kernel_helpers
 from grading.inspect import prepare
 from grading.outcomes import (
     CELLS_CHANGED,
@@ -107,6 +108,10 @@ def api_for(settings: Settings) -> NbGraderAPI:
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+class Refused(Exception):
+    """A grading run that must not start (or a task a worker must not grade), with the reason for a person."""
+
+
 #: Where workers stage submissions for nbgrader (relative to the course root; git-ignored).
 STAGING = ".grading/staging"
 
@@ -115,15 +120,50 @@ STAGING = ".grading/staging"
 _WORKER: dict = {}
 
 
-def _init_worker(settings: Settings) -> None:
+def kernel_variables(settings: Settings) -> dict[str, str]:
+    """Environment variables of the grading process that its kernels need. Without the sandbox the kernel imports
+    ``helpers`` from the grader's own copy (first on PYTHONPATH), never from wherever the venv's editable install
+    points; the sandbox does the same with a bind (``grading.sandbox``)."""
+    import helpers
+
+    variables = {"MPLBACKEND": "agg",  # figures earn no points: not rendered while grading
+                 "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if not settings.sandbox:
+        parent = str(Path(helpers.__path__[0]).parent)
+        variables["PYTHONPATH"] = os.pathsep.join([parent, *filter(None, [os.environ.get("PYTHONPATH")])])
+    return variables
+
+
+@contextlib.contextmanager
+def kernel_environment(settings: Settings):
+    """``kernel_variables`` set while the block runs (for a kernel started outside a worker)."""
+    saved = {key: os.environ.get(key) for key in kernel_variables(settings)}
+    os.environ.update(kernel_variables(settings))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def init_worker(settings: Settings, staging: str | None = None) -> None:
+    """Set up a grading process: its working directory, its kernels' environment, one nbgrader API, and the
+    staging folder nbgrader reads submissions from (``STAGING/<pid>`` unless given)."""
     os.chdir(settings.root)  # nbgrader resolves the course's folders from the working directory
-    os.environ["MPLBACKEND"] = "agg"
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ.update(kernel_variables(settings))
     _WORKER["settings"] = settings
     _WORKER["api"] = api_for(settings)
     # nbgrader reads this worker's staged copies (grading.staging), never submitted/ itself
-    _WORKER["staging"] = f"{STAGING}/{os.getpid()}"
+    _WORKER["staging"] = staging or f"{STAGING}/{os.getpid()}"
     _WORKER["api"].coursedir.submitted_directory = _WORKER["staging"]
+
+
+def staged_folder(student: str, lab: str) -> Path:
+    """Where this worker process stages the submission (lab, student) for nbgrader."""
+    return Path(_WORKER["settings"].root) / _WORKER["staging"] / student / lab
 
 
 def _scores(settings: Settings, lab: str, student: str) -> tuple[float, float, dict[str, list[float]]]:
@@ -157,47 +197,19 @@ def _error_line(result: dict) -> str:
 
 
 def grade_one(lab: str, student: str) -> Outcome:
-    """Grade one submission and record its outcome; never raises for anything the student did.
+    """Grade one submission of ``submitted/`` and record its outcome; never raises for anything the student did.
 
-    nbgrader grades a staged copy of the submission folder (``grading.staging``: plain files only) in which the
-    lab's cells have been restored (``grading.inspect.prepare``); ``submitted/`` is never modified."""
+    nbgrader grades a staged copy of the submission folder (``grading.staging``: plain files only);
+    ``submitted/`` is never modified."""
     settings: Settings = _WORKER["settings"]
     started = time.monotonic()
-    root = Path(settings.root)
-    submitted = root / "submitted" / student / lab
-    staged = root / _WORKER["staging"] / student / lab
-    path = staged / f"{lab}.ipynb"
+    submitted = Path(settings.root) / "submitted" / student / lab
+    staged = staged_folder(student, lab)
     outcome = Outcome(lab=lab, student=student, status=GRADED)
     try:
         outcome.sha256 = notebook_digest(submitted / f"{lab}.ipynb")
         outcome.skipped = stage(submitted, staged)
-        if not path.is_file():
-            skipped = [item for item in outcome.skipped if item.startswith(f"{lab}.ipynb:")]
-            problem, detail = INVALID, skipped[0] if skipped else f"no {lab}.ipynb in the submission"
-        else:
-            problem, detail = prepare(path, root / "labs" / lab / f"{lab}.ipynb", outcome.skipped)
-        if problem == INVALID:
-            _record_zero(settings, lab, student)
-            outcome.status, outcome.detail = INVALID, detail
-        else:
-            preprocessors.INCIDENTS.clear()
-            preprocessors.CHECKS.clear()
-            result = _WORKER["api"].autograde(lab, student, force=True, create=True)
-            outcome.checks = dict(preprocessors.CHECKS)
-            if not result["success"]:
-                outcome.status, outcome.detail = GRADER_ERROR, _error_line(result)
-            else:
-                found = [*preprocessors.INCIDENTS, *([(problem, detail)] if problem else [])]
-                if outcome.skipped:
-                    found.append((CELLS_CHANGED, "not copied: " + "; ".join(outcome.skipped)))
-                if found:
-                    status, _ = min(found, key=lambda item: STATUSES.index(item[0]))
-                    outcome.status = status
-                    outcome.detail = "; ".join(text for kind, text in found if kind == status)
-                    others = [text for kind, text in found if kind != status]
-                    if others:
-                        outcome.detail += " (also: " + "; ".join(others) + ")"
-        outcome.score, outcome.max_score, outcome.cells = _scores(settings, lab, student)
+        grade_staged(outcome)
     except Exception as error:  # noqa: BLE001 - a failure of the grader is recorded, never lost
         outcome.status, outcome.detail = GRADER_ERROR, f"{type(error).__name__}: {error}"[:300]
     finally:
@@ -205,6 +217,43 @@ def grade_one(lab: str, student: str) -> Outcome:
     outcome.seconds = round(time.monotonic() - started, 2)
     settings.ledger.write(outcome)
     return outcome
+
+
+def grade_staged(outcome: Outcome) -> None:
+    """Grade the submission staged at ``staged_folder`` (``outcome.skipped``: what staging left out) and fill in
+    the outcome: status, detail, scores and checks. The lab's cells are restored first (``grading.inspect``);
+    a failure of the grader itself raises."""
+    settings: Settings = _WORKER["settings"]
+    root = Path(settings.root)
+    lab, student = outcome.lab, outcome.student
+    path = staged_folder(student, lab) / f"{lab}.ipynb"
+    if not path.is_file():
+        skipped = [item for item in outcome.skipped if item.startswith(f"{lab}.ipynb:")]
+        problem, detail = INVALID, skipped[0] if skipped else f"no {lab}.ipynb in the submission"
+    else:
+        problem, detail = prepare(path, root / "labs" / lab / f"{lab}.ipynb", outcome.skipped)
+    if problem == INVALID:
+        _record_zero(settings, lab, student)
+        outcome.status, outcome.detail = INVALID, detail
+    else:
+        preprocessors.INCIDENTS.clear()
+        preprocessors.CHECKS.clear()
+        result = _WORKER["api"].autograde(lab, student, force=True, create=True)
+        outcome.checks = dict(preprocessors.CHECKS)
+        if not result["success"]:
+            outcome.status, outcome.detail = GRADER_ERROR, _error_line(result)
+        else:
+            found = [*preprocessors.INCIDENTS, *([(problem, detail)] if problem else [])]
+            if outcome.skipped:
+                found.append((CELLS_CHANGED, "not copied: " + "; ".join(outcome.skipped)))
+            if found:
+                status, _ = min(found, key=lambda item: STATUSES.index(item[0]))
+                outcome.status = status
+                outcome.detail = "; ".join(text for kind, text in found if kind == status)
+                others = [text for kind, text in found if kind != status]
+                if others:
+                    outcome.detail += " (also: " + "; ".join(others) + ")"
+    outcome.score, outcome.max_score, outcome.cells = _scores(settings, lab, student)
 
 
 # --- main side ------------------------------------------------------------------------------------------------
@@ -313,11 +362,15 @@ def grade(settings: Settings, labs: list[str], *, workers: int, force: bool = Fa
     if not todo:
         return [], len(tasks)
     ensure_assignments(settings, sorted({lab for lab, _ in todo}))
-    bar = Progress(len(todo)) if progress else None
     outcomes = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
                              initargs=(settings,)) as pool:
+        pool.submit(os.getpid)  # the workers start (and import nbgrader) while the kernel's helpers are checked
+        refusal = check_kernel_helpers(settings)
+        if refusal:
+            raise Refused(f"grading refuses to start: {refusal}")
+        bar = Progress(len(todo)) if progress else None
         futures = [pool.submit(grade_one, lab, student) for lab, student in todo]
         try:
             for future in as_completed(futures):

@@ -8,8 +8,10 @@ What the kernel sees (bwrap mount namespace):
 
 - read-only: ``/usr`` (with Debian's ``/bin``, ``/lib``... links), a short list of ``/etc`` files (no
   ``/etc/shadow``), the Python installation and the venv (``sys.prefix``, ``sys.base_prefix``, at their own
-  paths), and the source folders of the packages named in ``packages`` (the course's ``helpers``, an editable
-  install);
+  paths); the grader's own copy of each package named in ``packages`` (the course's ``helpers``), at
+  ``COURSE_PACKAGES/<name>``, which is first on the kernel's ``PYTHONPATH``: the kernel imports exactly the
+  helpers the grader imports, wherever the course is checked out (the venv's editable install may point at
+  another checkout, which the kernel cannot see);
 - read-write: a fresh scratch folder per kernel (its working directory, HOME, TMPDIR, MPLCONFIGDIR) at
   ``sandbox_cwd``, a tmpfs of ``scratch_size`` into which the non-notebook files of the notebook's folder are
   copied when the kernel starts; a private tmpfs ``/tmp`` and ``/dev/shm`` (``tmp_size`` each); the folder
@@ -130,17 +132,20 @@ def sandbox_available(require_cgroups: bool = True) -> str | None:
     return None
 
 
-def _package_dirs(names: list[str]) -> list[str]:
-    dirs = []
-    for name in names:
-        spec = importlib.util.find_spec(name)
-        if spec is None:
-            continue
-        if spec.submodule_search_locations:
-            dirs += [str(Path(p).resolve()) for p in spec.submodule_search_locations]
-        elif spec.origin:
-            dirs.append(str(Path(spec.origin).resolve()))
-    return dirs
+#: Where the sandbox sees the grader's own copy of each package in ``packages``; first on the kernel's PYTHONPATH.
+COURSE_PACKAGES = "/opt/course"
+
+
+def package_source(name: str) -> str:
+    """The folder (or module file) of package ``name`` as this process imports it; ValueError if it cannot."""
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ValueError(f"package {name!r} cannot be imported by the grader")
+    if spec.submodule_search_locations:
+        return str(Path(next(iter(spec.submodule_search_locations))).resolve())
+    if spec.origin and spec.origin.endswith(".py"):
+        return str(Path(spec.origin).resolve())
+    raise ValueError(f"package {name!r} is not a source folder or a .py module: {spec.origin}")
 
 
 def _matplotlib_font_caches() -> list[str]:
@@ -192,8 +197,9 @@ class SandboxedKernelManager(AsyncKernelManager):
                            "(False: only the rlimits cap it, and nothing caps the number of "
                            "processes).").tag(config=True)
     cgroup_root = Unicode("/sys/fs/cgroup", help="Where the cgroup v1 controllers are mounted.").tag(config=True)
-    packages = List(Unicode(), ["helpers"], help="Packages installed outside the Python installation (editable "
-                    "installs) whose source folders the kernel may read.").tag(config=True)
+    packages = List(Unicode(), ["helpers"], help="Packages the kernel imports from the grader's own copy (the "
+                    "course's helpers): each is bound read-only at COURSE_PACKAGES/<name>, first on the kernel's "
+                    "PYTHONPATH.").tag(config=True)
     readonly_paths = List(Unicode(), help="More host paths the kernel may read, at the same path.").tag(config=True)
     etc_files = List(Unicode(), ETC_FILES, help="Files and folders of /etc the kernel may read.").tag(config=True)
     pass_env = List(Unicode(), PASS_ENV, help="Environment variables passed to the kernel when set.").tag(config=True)
@@ -327,14 +333,22 @@ class SandboxedKernelManager(AsyncKernelManager):
         return paths
 
     def _readonly_paths(self) -> list[str]:
-        return _outermost([*self._python_paths(), *_package_dirs(list(self.packages)), *self.readonly_paths])
+        return _outermost([*self._python_paths(), *self.readonly_paths])
+
+    def _package_binds(self) -> list[tuple[str, str]]:
+        """(host source, sandbox path) of each package in ``packages``, as the grader imports it."""
+        binds = []
+        for name in self.packages:
+            source = package_source(name)
+            binds.append((source, f"{COURSE_PACKAGES}/{os.path.basename(source)}"))
+        return binds
 
     def _environment(self) -> dict[str, str]:
         home = self.sandbox_cwd
         venv_bin = os.path.dirname(sys.executable)
         env = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home,
                "MPLCONFIGDIR": f"{home}/.config/matplotlib", "LANG": "C.UTF-8", "USER": "student",
-               "PYTHONNOUSERSITE": "1",
+               "PYTHONNOUSERSITE": "1", "PYTHONPATH": COURSE_PACKAGES,
                "MALLOC_ARENA_MAX": "2",  # glibc reserves 64 MiB of address space per thread's arena otherwise
                # 1: no parent poller in ipykernel (its parent here is bwrap's init, pid 1) and no banner
                "JPY_PARENT_PID": "1"}
@@ -367,6 +381,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         # after the private /tmp, so that a venv or course checkout under the host's /tmp (a CI clone) stays visible
         for path in self._readonly_paths():
             args += ["--ro-bind", path, path]
+        for source, target in self._package_binds():
+            args += ["--ro-bind", source, target]
         # the scratch folder is a size-limited tmpfs; the files prepared for it are copied in at start
         args += ["--bind", self.ipc_dir, self.ipc_dir,
                  "--ro-bind", self.scratch_dir, SCRATCH_FILES,
