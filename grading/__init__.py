@@ -16,5 +16,7 @@ Modules:
     collect    a Canvas or Moodle export into submitted/
     export     grades and feedback back in the platform's import format
     similarity the most similar pairs of answer cells, with copydetect
+    course     the course's version, and the check that students' kernels import the grader's own helpers
+    distributed  grading on several machines: Celery tasks through Redis, signed, with late acknowledgement
     cli        the command line
 """

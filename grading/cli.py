@@ -7,6 +7,7 @@
     collect   a Canvas or Moodle export (zip) into submitted/<student>/<lab>/<lab>.ipynb (grading.collect)
     export    a lab's grades and feedback in Canvas's, Moodle's or a plain CSV import format (grading.export)
     similarity  reports/<lab>-similarity.html: pairs of submissions whose answer code is alike (grading.similarity)
+    worker    grade the tasks that `grade --broker` sends, on this machine (grading.distributed)
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ def _shard(text: str) -> tuple[int, int]:
     return index, count
 
 
+def _require_shared_gradebook(db_url: str, who: str) -> None:
+    if db_url.startswith("sqlite"):
+        raise SystemExit(f"{who} needs the gradebook every machine shares: pass --db-url postgresql://USER@HOST/DB")
+
+
+def _require_sandbox() -> None:
+    from grading.sandbox import sandbox_available
+
+    reason = sandbox_available()
+    if reason:
+        raise SystemExit(f"grading runs student code in a sandbox, which is unavailable here: {reason}.\n"
+                         "Install it (apt-get install bubblewrap) or pass --no-sandbox to grade without it.")
+
+
 def print_table(outcomes, stream=sys.stdout) -> None:
     if not outcomes:
         return
@@ -63,6 +78,16 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--no-report", action="store_true", help="skip grades.csv and reports/")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without the bubblewrap sandbox (trusted submissions only)")
+    grade.add_argument("--broker", help="grade on the workers of this Celery broker (redis://:PASSWORD@HOST:PORT/0)")
+    grade.add_argument("--key-file", type=Path, help="the course's task key, with --broker (or $GRADING_KEY_FILE)")
+    worker = commands.add_parser("worker", help="grade the tasks of `grade --broker` on this machine")
+    worker.add_argument("--broker", required=True, help="the Celery broker (redis://:PASSWORD@HOST:PORT/0)")
+    worker.add_argument("--key-file", type=Path, help="the course's task key (or $GRADING_KEY_FILE)")
+    worker.add_argument("--concurrency", type=int, default=os.cpu_count() or 1, help="submissions at once")
+    worker.add_argument("--visibility-timeout", type=int, default=900,
+                        help="seconds before a dead worker's task goes to another (default 900)")
+    worker.add_argument("--hostname", help="the worker's name in Celery (default grading-PID@HOST)")
+    worker.add_argument("--no-sandbox", action="store_true", help="run student code without the sandbox")
     feedback = commands.add_parser("feedback", help="feedback HTML without hidden tests")
     feedback.add_argument("labs", nargs="*")
     report = commands.add_parser("report", help="grades.csv and reports/ from the recorded outcomes")
@@ -92,27 +117,44 @@ def main(argv: list[str] | None = None) -> None:
     root = args.root.resolve()
     if not (root / "nbgrader_config.py").is_file():
         raise SystemExit(f"{root} has no nbgrader_config.py: run from the course root or pass --root")
-    labs = _labs(root, args.labs)
+    labs = _labs(root, getattr(args, "labs", []))
     settings = Settings(root=str(root), db_url=args.db_url or default_db_url(root))
     if args.command == "grade":
         if args.workers < 1:
             raise SystemExit("--workers must be at least 1")
         settings.cell_timeout = args.cell_timeout
         settings.sandbox = not args.no_sandbox
-        if settings.sandbox:
-            from grading.sandbox import sandbox_available
-
-            reason = sandbox_available()
-            if reason:
-                raise SystemExit(f"grading runs student code in a sandbox, which is unavailable here: {reason}.\n"
-                                 "Install it (apt-get install bubblewrap) or pass --no-sandbox to grade without it.")
+        if args.broker:
+            _require_shared_gradebook(settings.db_url, "grading through a broker")
+        if settings.sandbox and not args.broker:
+            _require_sandbox()
         settings.notebook_timeout = args.notebook_timeout
         try:
-            outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force, shard=args.shard)
+            if args.broker:
+                from grading import distributed
+
+                outcomes, skipped, _ = distributed.grade(settings, labs, broker=args.broker, force=args.force,
+                                                         key=distributed.load_key(args.key_file), shard=args.shard)
+            else:
+                outcomes, skipped = run_grade(settings, labs, workers=args.workers, force=args.force,
+                                              shard=args.shard)
         except Refused as refusal:
             raise SystemExit(str(refusal)) from None
         print_table(outcomes)
         print(f"graded {len(outcomes)} submission(s); {skipped} unchanged since their last grading (--force regrades)")
+    if args.command == "worker":
+        from grading import distributed
+
+        settings.sandbox = not args.no_sandbox
+        _require_shared_gradebook(settings.db_url, "a worker")
+        if settings.sandbox:
+            _require_sandbox()
+        try:
+            distributed.work(settings, broker=args.broker, key=distributed.load_key(args.key_file),
+                             concurrency=args.concurrency, visibility_timeout=args.visibility_timeout,
+                             hostname=args.hostname)
+        except Refused as refusal:
+            raise SystemExit(str(refusal)) from None
     if args.command in ("grade", "report") and not getattr(args, "no_report", False):
         recorded = [o for o in settings.ledger.all() if o.lab in labs]
         csv_path = reports.write_grades_csv(root / "grades.csv", recorded)

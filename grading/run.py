@@ -149,9 +149,10 @@ def kernel_environment(settings: Settings):
                 os.environ[key] = value
 
 
-def init_worker(settings: Settings, staging: str | None = None) -> None:
-    """Set up a grading process: its working directory, its kernels' environment, one nbgrader API, and the
-    staging folder nbgrader reads submissions from (``STAGING/<pid>`` unless given)."""
+def init_worker(settings: Settings, staging: str | None = None, autograded: str | None = None) -> None:
+    """Set up a grading process: its working directory, its kernels' environment, one nbgrader API, the staging
+    folder nbgrader reads submissions from (``STAGING/<pid>`` unless given) and the folder it writes autograded
+    notebooks to (the course's ``autograded/`` unless given)."""
     os.chdir(settings.root)  # nbgrader resolves the course's folders from the working directory
     os.environ.update(kernel_variables(settings))
     _WORKER["settings"] = settings
@@ -159,11 +160,18 @@ def init_worker(settings: Settings, staging: str | None = None) -> None:
     # nbgrader reads this worker's staged copies (grading.staging), never submitted/ itself
     _WORKER["staging"] = staging or f"{STAGING}/{os.getpid()}"
     _WORKER["api"].coursedir.submitted_directory = _WORKER["staging"]
+    if autograded:
+        _WORKER["api"].coursedir.autograded_directory = autograded
 
 
 def staged_folder(student: str, lab: str) -> Path:
     """Where this worker process stages the submission (lab, student) for nbgrader."""
     return Path(_WORKER["settings"].root) / _WORKER["staging"] / student / lab
+
+
+def autograded_folder(student: str, lab: str) -> Path:
+    """Where nbgrader writes the autograded submission (lab, student) in this worker process."""
+    return Path(_WORKER["settings"].root) / _WORKER["api"].coursedir.autograded_directory / student / lab
 
 
 def _scores(settings: Settings, lab: str, student: str) -> tuple[float, float, dict[str, list[float]]]:
@@ -186,7 +194,7 @@ def _record_zero(settings: Settings, lab: str, student: str) -> None:
                 grade.manual_score = None
                 grade.needs_manual_grade = False
         gradebook.db.commit()
-    shutil.rmtree(Path(settings.root) / "autograded" / student / lab, ignore_errors=True)
+    shutil.rmtree(autograded_folder(student, lab), ignore_errors=True)
 
 
 def _error_line(result: dict) -> str:
