@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from course import (
     ROOT,
     grade_cells,
@@ -39,9 +40,11 @@ def solved(course):
     return answered(release, solution)
 
 
-def test_a_second_checkout_grades_with_its_own_helpers(tmp_path, sandbox):
+@pytest.mark.parametrize("options", [(), ("--no-sandbox",)], ids=["sandbox", "no sandbox"])
+def test_a_second_checkout_grades_with_its_own_helpers(tmp_path, sandbox, options):
     """The venv's editable install points at this checkout; a second one (with its own grading and helpers, as a
-    worker's clone) is graded with the same venv, and its students' kernels import the second checkout's helpers."""
+    worker's clone) is graded with the same venv, and its students' kernels import the second checkout's helpers,
+    in the sandbox (a bind) or without it (PYTHONPATH)."""
     clone = make_course(tmp_path / "clone", [LAB], cell_timeout=20)
     for package in ("helpers", "grading"):
         shutil.copytree(ROOT / package, clone / package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -50,7 +53,7 @@ def test_a_second_checkout_grades_with_its_own_helpers(tmp_path, sandbox):
     nb.cells.append(nbformat.v4.new_code_cell("from helpers._checkout import WHERE\nprint(WHERE)"))
     submit(clone, LAB, "student", nb)
 
-    result = grade(clone)
+    result = grade(clone, *options)
     assert result.returncode == 0, result.stdout + result.stderr
     graded = read_notebook(clone / "autograded" / "student" / LAB / f"{LAB}.ipynb")
     outputs = [output for cell in graded.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
