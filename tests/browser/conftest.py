@@ -268,12 +268,13 @@ def chromium() -> Path:
 
 
 def _labs_to_serve(session: pytest.Session) -> list[str]:
-    """The labs the selected browser tests need (``-k 01`` builds Lab 1 only); every lab if a test that is
-    not about one lab (the instructor's pages) is selected."""
+    """The labs the selected browser tests need (``-k 01`` builds Lab 1 only: a lab's test is in a class with
+    the lab as its ``lab`` attribute); every lab if a test that is not about one lab (the instructor's pages) is
+    selected."""
     tests = [item for item in session.items if Path(item.path).resolve().parent == HERE]
-    if any("lab" not in getattr(getattr(item, "callspec", None), "params", {}) for item in tests):
+    wanted = {getattr(item.cls, "lab", None) for item in tests}
+    if None in wanted:
         return lab_names()
-    wanted = {item.callspec.params["lab"] for item in tests}
     return [lab for lab in lab_names() if lab in wanted]
 
 
@@ -379,9 +380,10 @@ def lab_page(request, chromium_browser, jupyterlab):
         failed = any(getattr(request.node, f"report_{when}", None) is not None
                      and getattr(request.node, f"report_{when}").failed for when in ("setup", "call"))
         if failed:
+            name = _safe(request.node.nodeid.split("::", 1)[-1])  # a lab's class and test, e.g. TestLab_01_...
             with contextlib.suppress(Exception):
-                page.screenshot(path=ARTIFACTS / f"{_safe(request.node.name)}-at-failure.png")
-            (ARTIFACTS / f"{_safe(request.node.name)}-console.txt").write_text(
+                page.screenshot(path=ARTIFACTS / f"{name}-at-failure.png")
+            (ARTIFACTS / f"{name}-console.txt").write_text(
                 "\n".join(page.console_errors) + "\n", encoding="utf-8")
         with contextlib.suppress(Exception):
             context.close()

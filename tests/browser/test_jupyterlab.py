@@ -267,8 +267,7 @@ class Notebook:
         return title, text, seconds
 
 
-@pytest.mark.parametrize("lab", lab_names())
-def test_lab_in_jupyterlab(lab, jupyterlab, lab_page):
+def lab_in_jupyterlab(lab, jupyterlab, lab_page):
     """The student lab runs (only unsolved exercises fail), its widgets render and respond to their sliders,
     and Validate fails it; the solution runs without error and Validate passes it."""
     if lab in jupyterlab.broken_labs:
@@ -320,6 +319,21 @@ def test_lab_in_jupyterlab(lab, jupyterlab, lab_page):
             problems.append(f"solution: Validate should pass; it said {title!r}: {text[:500]!r}")
 
     assert not problems, "\n".join(problems) + f"\nscreenshots: {ARTIFACTS}"
+
+
+def _lab_test(lab: str) -> type:
+    """The browser test of ``lab`` as a test class of its own, with the lab as its ``lab`` attribute:
+    ``--dist=loadscope`` sends each class to whichever worker is free (each worker has its own JupyterLab), so the
+    labs share both cores instead of queueing on one, as a module's tests do."""
+    def test_lab_in_jupyterlab(self, jupyterlab, lab_page):
+        lab_in_jupyterlab(lab, jupyterlab, lab_page)
+
+    test_lab_in_jupyterlab.__doc__ = lab_in_jupyterlab.__doc__
+    return type(f"TestLab_{lab}", (), {"lab": lab, "test_lab_in_jupyterlab": test_lab_in_jupyterlab})
+
+
+for _lab in lab_names():
+    globals()[f"TestLab_{_lab}"] = _lab_test(_lab)
 
 
 def test_instructor_formgrader_and_assignment_list(jupyterlab, lab_page):
