@@ -36,8 +36,7 @@ from course import (  # noqa: E402
     notebook_path,
     read_notebook,
     run,
-    solution_cells,
-    without_markers,
+    solution_answers,
 )
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from test_grading import answered, submit  # noqa: E402
@@ -72,8 +71,7 @@ def make_class(course: Path, labs: list[str], students: int, seed: int,
     made = {}
     for lab in labs:
         release = read_notebook(notebook_path(lab, course / "labs"))
-        source = read_notebook(notebook_path(lab))
-        solution = {gid: without_markers(cell.source) for gid, cell in solution_cells(source).items()}
+        solution = solution_answers(lab)
         wrong_bank = bank(lab)
         broken_turn = 0
         for student, kind in zip(names, kinds_for(students, rng, honest), strict=True):

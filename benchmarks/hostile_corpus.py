@@ -29,9 +29,8 @@ from course import (  # noqa: E402
     notebook_path,
     read_notebook,
     run,
-    solution_cells,
+    solution_answers,
     subprocess_env,
-    without_markers,  # noqa: E402
 )
 from hostile import LAB, MARKER, POINTS, LoopbackListener, corpus  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
@@ -41,7 +40,7 @@ from test_hostile import processes_with  # noqa: E402
 
 def build(course: Path, port: int) -> dict:
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {g: without_markers(c.source) for g, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     submit(course, LAB, "honest", answered(release, solution))
     kinds = corpus(solution, str(course), port)
     for student, (_, exercise, source, _) in kinds.items():
@@ -96,7 +95,7 @@ def grade_corpus(plain: bool, root: Path) -> tuple[dict, dict, list, dict]:
 def grading_time(sandbox: bool, students: int, root: Path) -> float:
     course = make_course(root, [LAB], cell_timeout=10)
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {g: without_markers(c.source) for g, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     for i in range(students):
         submit(course, LAB, f"student_{i:03d}", answered(release, solution))
     flags = [] if sandbox else ["--no-sandbox"]

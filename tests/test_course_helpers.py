@@ -17,9 +17,8 @@ from course import (
     make_course,
     notebook_path,
     read_notebook,
-    solution_cells,
+    solution_answers,
     subprocess_env,
-    without_markers,
 )
 from test_grading import answered, submit
 
@@ -36,7 +35,7 @@ def grade(course, *args):
 
 def solved(course):
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     return answered(release, solution)
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from course import make_course, notebook_path, read_notebook, solution_cells, subprocess_env, without_markers
+from course import make_course, notebook_path, read_notebook, solution_answers, subprocess_env
 from nbgrader.api import Gradebook, SubmittedAssignment
 from services import postgres_server, redis_server
 from test_grading import answered, submit
@@ -63,8 +63,7 @@ def class_of(course: Path) -> dict[tuple[str, str], str]:
     made = {}
     for lab in LABS:
         release = read_notebook(notebook_path(lab, course / "labs"))
-        source = read_notebook(notebook_path(lab))
-        solution = {gid: without_markers(c.source) for gid, c in solution_cells(source).items()}
+        solution = solution_answers(lab)
         submit(course, lab, "right", answered(release, solution))
         submit(course, lab, "untouched", release)
         for k, (exercise, mistakes) in enumerate(list(bank(lab).items())[:2]):

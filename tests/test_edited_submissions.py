@@ -26,9 +26,8 @@ from course import (
     nbgrader_meta,
     notebook_path,
     read_notebook,
-    solution_cells,
+    solution_answers,
     subprocess_env,
-    without_markers,
 )
 from test_grading import answered, submit
 
@@ -149,7 +148,7 @@ def corpus(release, solved) -> dict[str, tuple[object, float | tuple[float, floa
 def graded(tmp_path_factory, sandbox):
     course = make_course(tmp_path_factory.mktemp("edited") / "course", [LAB], cell_timeout=5)
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     solved = answered(release, solution)
     cases = corpus(release, solved)
     for student, (nb, _, _) in cases.items():

@@ -20,9 +20,8 @@ from course import (
     make_course,
     notebook_path,
     read_notebook,
-    solution_cells,
+    solution_answers,
     subprocess_env,
-    without_markers,
 )
 from nbgrader.api import Gradebook
 from test_grading import answered, submit
@@ -41,7 +40,7 @@ FLOOD_FIGURES = (
 def build_class(course) -> dict[str, tuple[str, float | tuple[float, float], str]]:
     """Submit the class; returns student -> (expected outcome, expected score or (low, high), what it is)."""
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     # fails every check of its exercise, so that the expected score does not depend on how the points are split
     wrong_softmax = "def softmax(logits, axis=-1):\n    raise RuntimeError('not like this')\n"
     expected = {}
@@ -234,7 +233,7 @@ def test_a_rerun_grades_only_new_or_changed_submissions(graded):
 def test_a_killed_run_loses_nothing_and_grades_each_submission_once(tmp_path, sandbox):
     course = make_course(tmp_path / "course", [LAB], cell_timeout=5)
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {gid: without_markers(c.source) for gid, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     students = [f"student_{i:02d}" for i in range(8)]
     for student in students:
         submit(course, LAB, student, answered(release, solution))

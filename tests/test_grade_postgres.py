@@ -20,9 +20,8 @@ from course import (
     notebook_path,
     read_notebook,
     run,
-    solution_cells,
+    solution_answers,
     subprocess_env,
-    without_markers,
 )
 from nbgrader.api import Gradebook, SubmittedAssignment
 from services import postgres_server
@@ -46,8 +45,7 @@ def class_of(course: Path) -> list[str]:
     """A small class in ``course``: the solution, the untouched lab, three students with wrong answers from the
     bank (a different mistake in a different exercise each), and a corrupt file. Returns the student ids."""
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    source = read_notebook(notebook_path(LAB))
-    solution = {gid: without_markers(cell.source) for gid, cell in solution_cells(source).items()}
+    solution = solution_answers(LAB)
     submit(course, LAB, "solution", answered(release, solution))
     submit(course, LAB, "untouched", release)
     for k, (exercise, mistakes) in enumerate(list(bank(LAB).items())[:3]):

@@ -19,9 +19,9 @@ from course import (
     make_course,
     notebook_path,
     read_notebook,
+    solution_answers,
     solution_cells,
     subprocess_env,
-    without_markers,
 )
 from nbgrader.api import Gradebook
 from right_answers import bank as right_bank
@@ -73,7 +73,7 @@ def round_trip(lab: str, tmp_path) -> None:
     course = make_course(tmp_path / "course", [lab], cell_timeout=CELL_TIMEOUT)
     release = read_notebook(notebook_path(lab, course / "labs"))
     source = read_notebook(notebook_path(lab))
-    solution = {gid: without_markers(cell.source) for gid, cell in solution_cells(source).items()}
+    solution = solution_answers(lab)
     assert bank(lab), f"{lab} has no bank of wrong answers in tests/wrong_answers"
     assert set(bank(lab)) == set(solution), "every exercise needs plausible wrong answers, and only exercises"
     assert set(right_bank(lab)) == set(solution), f"every exercise of {lab} needs right answers in tests/right_answers"

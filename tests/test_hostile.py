@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from course import make_course, notebook_path, read_notebook, solution_cells, subprocess_env, without_markers
+from course import make_course, notebook_path, read_notebook, solution_answers, subprocess_env
 from hostile import LAB, MARKER, POINTS, WRONG_SOFTMAX, LoopbackListener, corpus
 from nbgrader.api import Gradebook
 from test_grading import answered, submit
@@ -39,7 +39,7 @@ def graded(tmp_path_factory, sandbox):
     course = make_course(tmp_path_factory.mktemp("hostile") / "course", [LAB], cell_timeout=10)
     listener = LoopbackListener()
     release = read_notebook(notebook_path(LAB, course / "labs"))
-    solution = {g: without_markers(c.source) for g, c in solution_cells(read_notebook(notebook_path(LAB))).items()}
+    solution = solution_answers(LAB)
     submit(course, LAB, "honest", answered(release, solution))
     submit(course, LAB, "wrong_alone", answered(release, {**solution, "softmax": WRONG_SOFTMAX}))
     kinds = corpus(solution, str(course), listener.port)

@@ -12,7 +12,13 @@ import warnings
 
 import numpy as np
 import pytest
-from course import HIDDEN_MARKERS, grade_cells, notebook_path, read_notebook, solution_cells, without_markers
+from course import (
+    HIDDEN_MARKERS,
+    grade_cells,
+    notebook_path,
+    read_notebook,
+    solution_answers,
+)
 from right_answers.infonce import LAB, RIGHT
 from wrong_answers.infonce import WRONG
 
@@ -20,7 +26,7 @@ from helpers.checks import infonce as check
 from helpers.feedback import CheckFailed, grading
 
 NOTEBOOK = read_notebook(notebook_path(LAB))
-SOLUTION = {grade_id: without_markers(cell.source) for grade_id, cell in solution_cells(NOTEBOOK).items()}
+SOLUTION = solution_answers(LAB)
 TESTS = {grade_id: cell.source for grade_id, cell in grade_cells(NOTEBOOK).items()}
 POINTS = {grade_id: cell.metadata.nbgrader["points"] for grade_id, cell in grade_cells(NOTEBOOK).items()}
 HINTS = {name: value for name, value in vars(check).items() if name.endswith("_HINT")}
