@@ -130,6 +130,31 @@ print(json.dumps([int(np.arange(5).sum()), matplotlib.get_backend(), helpers.__n
     assert got == [10, "agg", "helpers", True]
 
 
+def test_debugpy_is_hidden_from_the_kernel_and_its_empty_folder_is_read_only(kernel):
+    """ipykernel imports debugpy at start (0.2 s) for a debugger no one attaches while grading: the sandbox lays a
+    read-only empty folder over it, so the kernel runs without its debugger, and nothing can be put there."""
+    import debugpy
+
+    folder = str(Path(debugpy.__file__).parent)
+    got = kernel.json(f"""
+import json, os
+try:
+    from debugpy.server import api
+    imported = True
+except ImportError:
+    imported = False
+from ipykernel.debugger import _is_debugpy_available
+try:
+    open({folder!r} + "/__init__.py", "w")
+    wrote = True
+except OSError:
+    wrote = False
+print(json.dumps([imported, _is_debugpy_available, os.listdir({folder!r}), wrote]))
+""")
+    assert got == [False, False, [], False]
+    assert (Path(folder) / "__init__.py").is_file(), "the host's debugpy is untouched"
+
+
 def test_scratch_folder_is_private_cwd_home_and_tmpdir_with_the_notebook_folder_files_but_not_the_notebook(
         kernel, course):
     got = kernel.json("""
