@@ -162,7 +162,9 @@ class GuardedExecute(Execute):
             self.timeout = max(1, int(min(self._cell_timeout, remaining)))
             code = trusted.KERNEL_CALL if define[0] else ""
             define[0] = True  # until this call succeeds
-            msg_id = self.kc.execute(code, silent=False, store_history=False, allow_stdin=False,
+            # silent: no execute_input broadcast (the grader reads none of a call's IOPub messages), no execution
+            # count, and none of the notebook's pre/post_run_cell hooks run around the call
+            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
                                      user_expressions={"out": f"__grading_call({payload!r})"})
             try:
                 reply = self.wait_for_reply(msg_id)
