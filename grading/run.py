@@ -376,7 +376,10 @@ def grade(settings: Settings, labs: list[str], *, workers: int, force: bool = Fa
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
                              initargs=(settings,)) as pool:
-        pool.submit(os.getpid)  # the workers start (and import nbgrader) while the kernel's helpers are checked
+        # every worker starts (and imports nbgrader, 2 s) while the kernel's helpers are checked: the pool spawns
+        # a process for each task that finds no idle one
+        for _ in range(workers):
+            pool.submit(os.getpid)
         refusal = check_kernel_helpers(settings)
         if refusal:
             raise Refused(f"grading refuses to start: {refusal}")

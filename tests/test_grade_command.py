@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from course import (
     HIDDEN_MARKERS,
+    ROOT,
     grade_cells,
     make_course,
     notebook_path,
@@ -258,3 +259,23 @@ def test_a_killed_run_loses_nothing_and_grades_each_submission_once(tmp_path, sa
         submissions = gradebook.assignment_submissions(LAB)
         assert sorted(s.student_id for s in submissions) == students
         assert all(s.score == POINTS and not s.needs_manual_grade for s in submissions)
+
+
+def test_grading_processes_skip_the_rfc3987_parser_and_still_validate_notebooks():
+    """jsonschema's optional rfc3987_syntax builds an Earley parser at import (2.7 s per process); grading marks it
+    absent before nbformat loads jsonschema, and nbformat still validates (and rejects) notebooks."""
+    code = """
+import grading, sys, nbformat, jsonschema
+nb = nbformat.read("labs/01_distributions/01_distributions.ipynb", as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "no such type"
+try:
+    nbformat.validate(nb)
+    rejected = False
+except nbformat.ValidationError:
+    rejected = True
+print(sys.modules["rfc3987_syntax"] is None, "lark" in sys.modules, rejected)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "True"]
