@@ -3,11 +3,11 @@ waiting on a wedged shell channel.
 
 - **Ready at once.** jupyter_client's ``wait_for_ready`` ends by flushing IOPub until 0.2 s pass without a
   message, so every kernel start costs at least 0.2 s of waiting on top of the kernel's own start. This client is
-  ready at a definite event instead: the ``kernel_info_reply`` on the shell channel and, on IOPub, the
-  ``status: idle`` of that same request, which the kernel publishes after the reply (if it does not come within
-  ``IOPUB_WAIT``, the client asks again). That idle message is also what proves IOPub connected (jupyter_client
-  takes any IOPub message within 0.2 s as the proof); IOPub messages of earlier requests that are still queued
-  carry other parent ids, and nbclient skips those when it reads a cell's outputs.
+  ready at definite events instead: a ``kernel_info_reply`` on the shell channel (the kernel is up), then, on
+  IOPub, the ``status: idle`` of one of its kernel_info requests (IOPub is connected; if none comes within
+  ``IOPUB_WAIT``, the client asks again, as the first idle is often published before the subscription reached
+  the kernel). jupyter_client takes any IOPub message within 0.2 s as that proof. Replies and IOPub messages of
+  the other requests carry other parent ids, and nbclient skips those.
 - **Nudged.** ipykernel 7 reads shell requests through a ZMQStream on its ROUTER socket, whose edge-triggered
   wake-up can be consumed while a reply goes out on the same socket: a request that arrives in that window sits
   unread until another message reaches the socket (ipykernel issue #1554). While grading, about one notebook in
@@ -29,12 +29,12 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type
 
-#: Seconds to wait, after a kernel_info_reply, for the IOPub idle of its request before asking again: the idle of
-#: the first request is often lost, published before IOPub's subscription reached the kernel (a slow joiner);
-#: that of the next one arrives a few ms after its reply.
+#: Seconds to wait, once the kernel replied, for the IOPub idle of a kernel_info request before asking again: the
+#: first idle is often lost, published before IOPub's subscription reached the kernel (a slow joiner); that of the
+#: next request arrives a few ms after its reply.
 IOPUB_WAIT = 0.05
 #: Seconds without a message on the shell channel after which the kernel is sent a kernel_info_request.
-NUDGE_AFTER = 1.0
+NUDGE_AFTER = 0.5
 
 
 class NudgingShellChannel(AsyncZMQSocketChannel):
@@ -57,26 +57,31 @@ class PromptKernelClient(AsyncKernelClient):
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                reply = await self.shell_channel.get_msg(timeout=1)
+        sent: set[str] = set()
+        reply = None
+        while reply is None:  # the kernel is up once it answers one of the kernel_info requests, asked every second
+            sent.add(self.kernel_info())
+            try:  # the plain channel's wait: nudges here would only be more requests to answer
+                msg = await AsyncZMQSocketChannel.get_msg(self.shell_channel, timeout=1)
             except Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                if await self._iopub_idle(reply["parent_header"].get("msg_id"), deadline):
-                    self._handle_kernel_info_reply(reply)
-                    return
-            if not await self._async_is_alive():
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                reply = msg
+            elif not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
+            if reply is None and time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while not await self._iopub_idle(sent, deadline):  # then IOPub is connected once it brings one's idle
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel's IOPub didn't connect in {timeout:.0f} seconds")
+            sent.add(self.kernel_info())
+        self._handle_kernel_info_reply(reply)
 
     wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to KernelClient's own function
 
-    async def _iopub_idle(self, msg_id: str | None, deadline: float) -> bool:
-        """True once IOPub delivers the ``status: idle`` of request ``msg_id``; False after ``IOPUB_WAIT`` s
-        (or at ``deadline``) without it (IOPub not yet connected: the caller asks again)."""
+    async def _iopub_idle(self, requests: set[str], deadline: float) -> bool:
+        """True once IOPub delivers the ``status: idle`` of one of ``requests``; False after ``IOPUB_WAIT`` s (or
+        at ``deadline``) without it (IOPub not yet connected: the caller asks again)."""
         until = min(deadline, time.monotonic() + IOPUB_WAIT)
         while (left := until - time.monotonic()) > 0:
             try:
@@ -84,6 +89,6 @@ class PromptKernelClient(AsyncKernelClient):
             except Empty:
                 return False
             if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
-                    and msg["parent_header"].get("msg_id") == msg_id):
+                    and msg["parent_header"].get("msg_id") in requests):
                 return True
         return False

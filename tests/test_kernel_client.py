@@ -18,9 +18,12 @@ from grading import kernel_client
 from grading.kernel_client import NudgingShellChannel, PromptKernelClient
 
 
-def test_a_ready_client_has_a_working_iopub_and_its_kernel_info():
-    """Ready means what jupyter_client's own wait means: the kernel answered kernel_info (language info known)
-    and IOPub is connected, so the first cell's output is not lost."""
+@pytest.mark.parametrize("nudge_after", [kernel_client.NUDGE_AFTER, 0.05])
+def test_a_ready_client_has_a_working_iopub(nudge_after, monkeypatch):
+    """Ready means what jupyter_client's own wait means: the kernel answered kernel_info and IOPub is connected, so
+    the first cell's output is not lost; also when nudges come faster than the wait's own requests (a wait that
+    chased each reply's idle among ever more requests never ended)."""
+    monkeypatch.setattr(kernel_client, "NUDGE_AFTER", nudge_after)
 
     async def scenario():
         km = AsyncKernelManager(kernel_name="python3", client_class="grading.kernel_client.PromptKernelClient")
