@@ -79,7 +79,7 @@ def load_config(settings: Settings) -> Config:
     config.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                                preprocessors.OverwriteCellsSafely, CheckCellMetadata]
     config.OverwriteCells.add_missing_cells = True
-    # ready without a 0.2 s IOPub flush per kernel; wakes a kernel whose shell channel missed a request
+    # ready without a 0.2 s IOPub flush per kernel
     config.KernelManager.client_class = "grading.kernel_client.PromptKernelClient"
     if settings.cell_timeout is not None:
         config.Execute.timeout = settings.cell_timeout
