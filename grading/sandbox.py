@@ -350,11 +350,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The folders of ``hidden_packages`` that the kernel would import (inside the read-only paths)."""
         folders = []
         for name in self.hidden_packages:
-            spec = importlib.util.find_spec(name)
-            if spec is not None and spec.submodule_search_locations:
-                folder = os.path.realpath(next(iter(spec.submodule_search_locations)))
-                if any(_inside(folder, path) for path in self._readonly_paths()):
-                    folders.append(folder)
+            try:
+                folder = package_source(name)
+            except ValueError:  # not installed: nothing to hide
+                continue
+            if os.path.isdir(folder) and any(_inside(folder, path) for path in self._readonly_paths()):
+                folders.append(folder)
         return folders
 
     def _environment(self) -> dict[str, str]:
