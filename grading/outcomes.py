@@ -36,6 +36,7 @@ class Outcome:
     cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max_score]
     checks: dict[str, list[dict]] = field(default_factory=dict)  # grade_id -> [{"name", "points", "passed"}]
     skipped: list[str] = field(default_factory=list)  # files of the submission folder not copied, and why
+    log: str = ""  # for a grader error: the end of nbgrader's log, with the traceback of what failed
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)

@@ -199,10 +199,21 @@ def _record_zero(settings: Settings, lab: str, student: str) -> None:
     shutil.rmtree(autograded_folder(student, lab), ignore_errors=True)
 
 
+#: nbgrader's own summary of a failed conversion, which names none of the errors it stands for.
+_SUMMARY = "NbGraderException: Please see the"
+
+#: Characters of nbgrader's log kept in a grader error's outcome (its end: the traceback).
+LOG_TAIL = 6000
+
+
 def _error_line(result: dict) -> str:
-    """The exception that made nbgrader fail, from its captured log."""
+    """The exception that made nbgrader fail, from its captured log: the last one named there, not nbgrader's
+    summary that points to it."""
     text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
-    errors = [line.strip() for line in text.splitlines() if re.match(r"^\s*[\w.]+(Error|Exception)\b", line)]
+    # an exception's line in a traceback: its class, dotted module path and all ("jupyter_client.kernelspec.
+    # NoSuchKernel: ..."), a colon and its message
+    errors = [line.strip() for line in text.splitlines()
+              if re.match(r"^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S", line) and _SUMMARY not in line]
     return (errors[-1] if errors else text.strip().splitlines()[-1] if text.strip() else "unknown error")[:300]
 
 
@@ -252,6 +263,7 @@ def grade_staged(outcome: Outcome) -> None:
         outcome.checks = dict(preprocessors.CHECKS)
         if not result["success"]:
             outcome.status, outcome.detail = GRADER_ERROR, _error_line(result)
+            outcome.log = f"{result.get('log') or ''}\n{result.get('error') or ''}".strip()[-LOG_TAIL:]
         else:
             found = [*preprocessors.INCIDENTS, *([(problem, detail)] if problem else [])]
             if outcome.skipped:

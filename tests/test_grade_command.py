@@ -279,3 +279,20 @@ print(sys.modules["rfc3987_syntax"] is None, "lark" in sys.modules, rejected)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "True"]
+
+
+def test_a_grader_error_names_its_cause_and_keeps_nbgrader_s_log(tmp_path, sandbox):
+    """When nbgrader itself fails, the outcome names the exception that failed (not nbgrader's 'see the above
+    traceback' summary) and keeps the end of nbgrader's log, traceback included; the command exits non-zero."""
+    course = make_course(tmp_path / "course", [LAB], cell_timeout=5)
+    release = read_notebook(notebook_path(LAB, course / "labs"))
+    submit(course, LAB, "alice", answered(release, solution_answers(LAB)))
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:  # the grader breaks, not alice
+        config.write("\nc.Execute.kernel_name = 'no-such-kernel'\n")
+    result = grade(course)
+    assert result.returncode == 1, result.stdout + result.stderr
+    recorded = json.loads((course / "outcomes" / LAB / "alice.json").read_text(encoding="utf-8"))
+    assert recorded["status"] == "grader error"
+    assert recorded["detail"] == "jupyter_client.kernelspec.NoSuchKernel: No such kernel named no-such-kernel"
+    assert "Traceback (most recent call last)" in recorded["log"] and "NoSuchKernel" in recorded["log"]
+    assert "NoSuchKernel: No such kernel named no-such-kernel" in result.stdout
