@@ -25,12 +25,14 @@ Both are enabled by ``grading.run.load_config``.
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import time
 from pathlib import Path
 
 import nbformat
 import numpy
+from jupyter_core.utils import ensure_event_loop
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils
@@ -51,6 +53,23 @@ def _cell_label(cell, index: int) -> str:
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
     first = cell.source.strip().splitlines()[0][:50] if cell.source.strip() else ""
     return f"cell {index} ({grade_id or first})"
+
+
+def _reap_tasks() -> None:
+    """Cancel the asyncio tasks that a cell which raised left behind, and collect their outcomes.
+
+    nbclient leaves its kernel-alive poll running when a cell fails with an exception of its own (a kernel that
+    sends garbage: ``KeyError``). Once the kernel client is gone that task fails, and asyncio reports 'Task
+    exception was never retrieved' from the task's finalizer, during some later garbage collection. Formatting
+    that traceback runs ``ast.parse`` (Python 3.11's error carets); if the collection interrupted the grader's own
+    ``ast.parse``, Python 3.11 raises ``SystemError: AST constructor recursion depth mismatch`` there, a grader
+    error for whichever notebook the worker grades next (seen under load in the hostile corpus)."""
+    loop = ensure_event_loop()
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -106,10 +125,12 @@ class GuardedExecute(Execute):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
+            _reap_tasks()
             self._stop(KERNEL_DIED, cell, index, "the kernel died")
             cell.outputs.append(_error("DeadKernelError", "the kernel died while running this cell"))
             return cell, resources
         except Exception as error:  # noqa: BLE001 - a kernel that ignores interrupts or sends garbage
+            _reap_tasks()
             self._stop(KERNEL_DIED, cell, index, f"the kernel stopped responding ({type(error).__name__})")
             cell.outputs.append(_error("KernelUnresponsive", f"the kernel stopped responding: {error}"))
             return cell, resources

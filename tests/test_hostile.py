@@ -36,7 +36,9 @@ def processes_with(text: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, sandbox):
-    course = make_course(tmp_path_factory.mktemp("hostile") / "course", [LAB], cell_timeout=10)
+    # 30 s a cell: the fork bomb's 500 forks take 2 s on an idle machine but 9-10 s with four kernels on two
+    # cores (make test's load); with 10 s the cell timed out before the process cap stopped it, at random
+    course = make_course(tmp_path_factory.mktemp("hostile") / "course", [LAB], cell_timeout=30)
     listener = LoopbackListener()
     release = read_notebook(notebook_path(LAB, course / "labs"))
     solution = solution_answers(LAB)
@@ -121,3 +123,42 @@ def test_memory_and_processes_are_capped_and_nothing_is_left_running(graded):
               for n in line.split()[1:2]]
     assert forked and forked[0] < 1000, "the process cap must stop the fork bomb"
     assert not processes_with("sleep 4242") and not processes_with("sleep 4243"), "processes outlived the grading"
+
+
+#: Grades one submission in this process as a worker would, then lets its event loop run on (where a task left
+#: behind would fail, nbclient's kernel-alive poll polls every second) and collects garbage; prints the outcome, the
+#: tasks still pending after grading and what asyncio reported as never retrieved.
+ONE_WORKER = """
+import asyncio, gc, json, sys
+from grading import run
+from jupyter_core.utils import ensure_event_loop
+settings = run.Settings(root=sys.argv[1], db_url=run.default_db_url(run.Path(sys.argv[1])))
+run.ensure_assignments(settings, [sys.argv[2]])
+run.init_worker(settings)
+outcome = run.grade_one(sys.argv[2], sys.argv[3])
+loop = ensure_event_loop()
+pending = [repr(task) for task in asyncio.all_tasks(loop) if not task.done()]
+reported = []
+loop.set_exception_handler(lambda loop, context: reported.append(context["message"]))
+loop.run_until_complete(asyncio.sleep(2.5))
+gc.collect()
+print(json.dumps({"status": outcome.status, "pending": pending, "reported": reported}))
+"""
+
+
+def test_a_kernel_that_sends_garbage_leaves_no_task_behind_in_the_worker(tmp_path, sandbox):
+    """A cell whose kernel sends unreadable messages (forged_transport) ends nbclient's cell with a KeyError and
+    left its kernel-alive poll running; that task later failed in the worker, and asyncio's report of it, made
+    during a garbage collection, broke the grader's own ast.parse for the next notebook (a grader error,
+    'AST constructor recursion depth mismatch', in Python 3.11). The worker cancels and collects such tasks."""
+    course = make_course(tmp_path / "course", [LAB], cell_timeout=10)
+    release = read_notebook(notebook_path(LAB, course / "labs"))
+    solution = solution_answers(LAB)
+    _, exercise, source, _ = corpus(solution, str(course), 1)["forged_transport"]
+    submit(course, LAB, "forged_transport", answered(release, {**solution, exercise: source}))
+    result = subprocess.run([sys.executable, "-c", ONE_WORKER, str(course), LAB, "forged_transport"], cwd=course,
+                            env=subprocess_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["status"] == "kernel died", found
+    assert found["pending"] == [] and found["reported"] == [], found
