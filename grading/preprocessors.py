@@ -13,7 +13,9 @@ student's kernel.
 - a kernel that dies does not fail the whole submission: the cell is marked, the cells after it are marked
   as not run, and the graded cells that had already passed keep their points;
 - where a notebook timed out or its kernel died is recorded in ``INCIDENTS`` for the grading run;
-- the kernel is killed after the last cell (``shutdown_kernel = "immediate"``), not asked to exit.
+- the kernel is killed after the last cell (``shutdown_kernel = "immediate"``), not asked to exit;
+- no widget frontend: what a cell shows in an ``ipywidgets.Output`` is the cell's own output (nbclient's
+  mimicry of the Output widget sends the kernel requests while the cell runs, which stalled ipykernel 7).
 
 OverwriteCellsSafely: nbgrader's OverwriteCells, whose ``add_missing_cells`` crashes (KeyError) when the cell
 before a missing test cell is missing too (an answer cell deleted, or all nbgrader metadata stripped); such
@@ -142,6 +144,17 @@ class GuardedExecute(Execute):
             if budget:
                 self._stopped = f"the notebook's {self.notebook_timeout} s budget ran out"
         return cell, resources
+
+    def on_comm_open_jupyter_widget(self, msg):
+        """Not a widget frontend while grading: what a notebook shows in an ``ipywidgets.Output`` (the course's
+        slider demos draw their figure there) becomes the cell's own output.
+
+        nbclient otherwise mimics JupyterLab's Output widget and sends the widget's new state to the kernel on the
+        shell channel while the cell still runs. With ipykernel 7 that request sometimes leaves the cell's
+        execute_reply unsent until another message reaches the kernel: the demo cell then waited out its whole
+        cell timeout, in about one notebook in four of Lab 1 (2 of 8 runs of its solution against none of 12
+        without the mimicry; measured with ``nbclient`` and this sandbox, 10 s cell timeout)."""
+        return None
 
     def _trusted_namespace(self, resources) -> dict:
         """numpy, and the imports of the student version of this notebook (``from helpers import data``, ...),

@@ -168,9 +168,23 @@ def test_output_floods_are_capped(graded):
         path = course / "autograded" / student / LAB / f"{LAB}.ipynb"
         assert path.stat().st_size < limit, f"{student}'s graded notebook is {path.stat().st_size} bytes"
     figures = read_notebook(course / "autograded" / "figure_flood" / LAB / f"{LAB}.ipynb")
-    images = [o for c in figures.cells if c.cell_type == "code" for o in c.outputs
-              if any(k.startswith("image/") for k in o.get("data", {}))]
-    assert 0 < len(images) <= 10
+    images = [sum(any(k.startswith("image/") for k in o.get("data", {})) for o in c.outputs)
+              for c in figures.cells if c.cell_type == "code"]
+    assert max(images) == 10, images  # the flood's 300 figures, capped at 10 a cell
+
+
+def test_a_figure_shown_in_a_widget_is_the_cell_s_own_output(graded):
+    """The grader is no widget frontend (grading.preprocessors): the figure a slider demo draws into its
+    ipywidgets.Output is an output of the demo's cell itself."""
+    course, _, _, _ = graded
+    nb = read_notebook(course / "autograded" / "correct" / LAB / f"{LAB}.ipynb")
+    demos = [c for c in nb.cells if c.cell_type == "code" and "widgets.gaussian_sampler()" in c.source]
+    assert demos
+    for cell in demos:
+        # a display_data of the figure itself (text only: kernels draw with Agg while grading)
+        assert any(o.output_type == "display_data" and o.data.get("text/plain", "").startswith("<Figure")
+                   for o in cell.outputs), cell.outputs
+        assert not any(o.output_type == "error" for o in cell.outputs), cell.outputs
 
 
 def test_reports_give_every_named_check_its_pass_rate(graded):
